@@ -1,0 +1,54 @@
+"""Vultr API v2 operations as validated, async tools for AI agents (OCP style).
+
+>>> from ocp_vultr import OCPAgent
+>>> async with OCPAgent() as agent:
+...     await agent.register_api("vultr")
+...     result = await agent.call_tool("createSnapshot", {"instance_id": "…"})
+"""
+
+from ._version import __version__
+from .agent import OCPAgent, RegisteredApi
+from .errors import (
+    ApiError,
+    AuthFailedError,
+    InvalidArgumentsError,
+    InvalidResponseError,
+    NetworkError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+    ToolError,
+    UnknownToolError,
+)
+from .manifest import ApiSpec, load_manifest
+from .manifest_error import ManifestError
+from .result import ToolResult
+from .retry import RetryPolicy
+from .tool import Tool, ToolHints
+
+__all__ = [
+    "ApiError",
+    "ApiSpec",
+    "AuthFailedError",
+    "InvalidArgumentsError",
+    "InvalidResponseError",
+    "ManifestError",
+    "NetworkError",
+    "NotFoundError",
+    "OCPAgent",
+    "OutcomeUnknownError",
+    "RateLimitedError",
+    "RegisteredApi",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "ServerError",
+    "Tool",
+    "ToolError",
+    "ToolHints",
+    "ToolResult",
+    "UnknownToolError",
+    "__version__",
+    "load_manifest",
+]

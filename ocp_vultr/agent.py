@@ -1,0 +1,215 @@
+"""``OCPAgent``: register an API, find its tools, call them."""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+from urllib.parse import unquote, urlsplit
+
+from .dispatcher import ApiBinding, Dispatcher
+from .endpoint import extra_headers, resolve_api_key, resolve_base_url
+from .http_caller import HttpCaller, HttpSettings
+from .manifest import ApiSpec, bundled_manifest_path, load_manifest
+from .result import ToolResult
+from .retry import RetryPolicy
+from .secret import ApiKey
+from .tool import Tool
+
+BUNDLED_APIS = ("vultr",)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredApi:
+    """An API registered on an agent. Awaiting it gives itself, so ``await`` is optional."""
+
+    name: str
+    display_name: str
+    base_url: str
+    tools: tuple[Tool, ...]
+    spec: ApiSpec
+    has_key: bool
+
+    def __await__(self) -> Generator[Any, None, RegisteredApi]:
+        return self._ready().__await__()
+
+    async def _ready(self) -> RegisteredApi:
+        return self
+
+
+class OCPAgent:
+    """An agent's handle on registered APIs and their tools.
+
+    >>> async with OCPAgent(agent_goal="nightly backups") as agent:
+    ...     await agent.register_api("vultr")
+    ...     result = await agent.call_tool("createSnapshot", {"instance_id": "…"})
+
+    ``timeout`` is seconds per attempt; ``rate_limit`` requests per second per (base URL, key),
+    ``"manifest"`` for the API's own limit (Vultr: 30) or ``None`` for no limit; ``retry`` how
+    failed attempts are retried (a POST that may have reached the server never is).
+    """
+
+    def __init__(
+        self,
+        agent_type: str = "ai_agent",
+        user: str | None = None,
+        workspace: str | None = None,
+        agent_goal: str | None = None,
+        *,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        rate_limit: float | Literal["manifest"] | None = "manifest",
+        retry: RetryPolicy | None = None,
+        max_connections: int = 32,
+        max_response_bytes: int = 8 * 1024 * 1024,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        if rate_limit is not None and rate_limit != "manifest" and not rate_limit > 0:
+            raise ValueError("rate_limit must be a positive number, 'manifest' or None")
+        self.agent_type = agent_type
+        self.user = user
+        self.workspace = workspace
+        self.agent_goal = agent_goal
+        self.rate_limit = rate_limit
+        self.allow_insecure_http = allow_insecure_http
+        self.http_settings = HttpSettings(
+            timeout=timeout,
+            connect_timeout=min(connect_timeout, timeout),
+            max_connections=max_connections,
+            max_response_bytes=max_response_bytes,
+        )
+        self.retry = retry or RetryPolicy()
+        self._caller = HttpCaller(self.http_settings, self.retry)
+        self._dispatcher = Dispatcher(self._caller)
+        self._apis: dict[str, RegisteredApi] = {}
+
+    # -- registration -------------------------------------------------------------------
+
+    def register_api(
+        self,
+        name: str,
+        spec_url: str | Path | None = None,
+        base_url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        *,
+        api_key: str | ApiKey | None = None,
+    ) -> RegisteredApi:
+        """Register API ``name`` from its manifest and return it (awaiting it is optional).
+
+        ``spec_url`` is a manifest path (or ``file://`` URL); without it the bundled manifest
+        of ``name`` is used, with no network access. ``base_url`` overrides the manifest's and
+        the API's environment variable (``VULTR_API_URL``). The key comes from ``api_key``, an
+        ``Authorization: Bearer`` entry of ``headers``, or the environment (``VULTR_API_KEY``).
+        Other ``headers`` are sent on every request.
+        """
+        self._check_open()
+        spec = load_manifest(self._manifest_path(name, spec_url))
+        url = resolve_base_url(
+            base_url, spec.base_url_env, spec.base_url, allow_insecure_http=self.allow_insecure_http
+        )
+        key = resolve_api_key(api_key, headers, spec.auth_env)
+        binding = ApiBinding(
+            name=name,
+            base_url=url,
+            key=key,
+            key_env=spec.auth_env,
+            rate_limit=self._rate_for(spec),
+            headers=extra_headers(headers),
+        )
+        self._dispatcher.add(spec.tools, binding)
+        api = RegisteredApi(name, spec.display_name, url, spec.tools, spec, key is not None)
+        self._apis[name] = api
+        return api
+
+    @staticmethod
+    def _manifest_path(name: str, spec_url: str | Path | None) -> Path:
+        if spec_url is None:
+            if name not in BUNDLED_APIS:
+                raise ValueError(
+                    f"no bundled manifest for API {name!r} (bundled: {', '.join(BUNDLED_APIS)}); "
+                    "pass spec_url= the path of a manifest.yaml"
+                )
+            return bundled_manifest_path()
+        text = str(spec_url)
+        scheme = urlsplit(text).scheme
+        if scheme == "file":
+            return Path(unquote(urlsplit(text).path))
+        if scheme in ("http", "https"):
+            raise ValueError(
+                "remote manifests are not fetched (registration needs no network); download "
+                "the manifest and its schemas/ folder and pass its path"
+            )
+        return Path(text)
+
+    def _rate_for(self, spec: ApiSpec) -> float | None:
+        if self.rate_limit == "manifest":
+            return spec.rate_limit
+        return self.rate_limit
+
+    # -- discovery ----------------------------------------------------------------------
+
+    @property
+    def apis(self) -> dict[str, RegisteredApi]:
+        """The registered APIs by name."""
+        return dict(self._apis)
+
+    def list_tools(self, api_name: str | None = None) -> list[Tool]:
+        """The registered tools, optionally only those of ``api_name``."""
+        return self._dispatcher.tools(api_name)
+
+    def get_tool(self, name: str) -> Tool | None:
+        """The tool called ``name``, or ``None``."""
+        return self._dispatcher.get(name)
+
+    def search_tools(self, query: str, api_name: str | None = None) -> list[Tool]:
+        """Tools whose name, operation id or description contains every word of ``query``."""
+        words = query.lower().split()
+        scored: list[tuple[int, int, Tool]] = []
+        for index, tool in enumerate(self.list_tools(api_name)):
+            name = tool.name.lower()
+            text = f"{name} {tool.operation_id.lower()} {tool.description.lower()}"
+            if all(word in text for word in words):
+                in_name = sum(word in name for word in words)
+                scored.append((-in_name, index, tool))
+        return [tool for _, _, tool in sorted(scored, key=lambda s: (s[0], s[1]))]
+
+    # -- calling ------------------------------------------------------------------------
+
+    async def call_tool(self, name: str, parameters: Mapping[str, Any] | None = None) -> ToolResult:
+        """Call tool ``name`` with ``parameters``; failures come back in the result, not raised."""
+        self._check_open()
+        if not self._apis:
+            raise RuntimeError("no API is registered; call agent.register_api('vultr') first")
+        return await self._dispatcher.call(name, {} if parameters is None else parameters)
+
+    # -- lifetime -----------------------------------------------------------------------
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` was called."""
+        return self._caller.closed
+
+    def _check_open(self) -> None:
+        if self._caller.closed:
+            raise RuntimeError("this OCPAgent is closed; create a new one")
+
+    async def aclose(self) -> None:
+        """Close the HTTP session. The agent cannot call tools afterwards."""
+        await self._caller.aclose()
+
+    async def __aenter__(self) -> OCPAgent:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        apis = ", ".join(self._apis) or "none"
+        return f"OCPAgent(agent_type={self.agent_type!r}, apis=[{apis}], closed={self.closed})"

@@ -1,0 +1,259 @@
+"""The one run path every tool call takes.
+
+lookup → check the arguments against the tool's schema → build the request → send it →
+check the answer against the schema for its status → :class:`~ocp_vultr.result.ToolResult`.
+Nothing is sent unless the arguments are valid and an API key is configured. API, validation
+and network failures come back inside the result; they are never raised.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import logging
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import (
+    AuthFailedError,
+    InvalidArgumentsError,
+    InvalidResponseError,
+    OutcomeUnknownError,
+    ToolError,
+    UnknownToolError,
+)
+from .http_caller import HttpCaller, HttpResponse, ResponseTooLarge
+from .rate_limit import shared_limiter
+from .request import HttpRequest, build_request
+from .result import ToolResult
+from .retry import IDEMPOTENT_METHODS
+from .secret import ApiKey
+from .status_errors import error_for_status, truncate
+from .tool import Tool
+from .validation import Violation
+
+logger = logging.getLogger("ocp_vultr.dispatcher")
+
+
+@dataclass(frozen=True, slots=True)
+class ApiBinding:
+    """Where and as whom one registered API is called."""
+
+    name: str
+    base_url: str
+    key: ApiKey | None
+    key_env: str
+    rate_limit: float | None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCall:
+    """A call whose arguments passed validation: the tool, its API and the request to send."""
+
+    tool: Tool
+    binding: ApiBinding
+    request: HttpRequest
+
+
+class Dispatcher:
+    """Owns the registered tools and runs calls to them."""
+
+    def __init__(self, caller: HttpCaller) -> None:
+        self.caller = caller
+        self._tools: dict[str, tuple[Tool, ApiBinding]] = {}
+
+    def add(self, tools: Iterable[Tool], binding: ApiBinding) -> None:
+        """Register ``tools`` of the API ``binding`` describes (replacing that API's old tools)."""
+        tools = list(tools)
+        for tool in tools:
+            owner = self._tools.get(tool.name)
+            if owner is not None and owner[1].name != binding.name:
+                raise ValueError(
+                    f"tool {tool.name!r} of API {binding.name!r} clashes with API {owner[1].name!r}"
+                )
+        self._tools = {n: tb for n, tb in self._tools.items() if tb[1].name != binding.name}
+        for tool in tools:
+            self._tools[tool.name] = (tool, binding)
+
+    def tools(self, api_name: str | None = None) -> list[Tool]:
+        """The registered tools, optionally of one API, in registration order."""
+        return [t for t, b in self._tools.values() if api_name is None or b.name == api_name]
+
+    def get(self, name: str) -> Tool | None:
+        """The tool called ``name``, if registered."""
+        entry = self._tools.get(name)
+        return entry[0] if entry else None
+
+    def binding(self, name: str) -> ApiBinding | None:
+        """The API binding of the tool called ``name``, if registered."""
+        entry = self._tools.get(name)
+        return entry[1] if entry else None
+
+    def prepare(self, name: str, arguments: Any) -> PreparedCall:
+        """Look up and validate a call; raises the ToolError that stops it before sending."""
+        entry = self._tools.get(name)
+        if entry is None:
+            raise self._unknown_tool(name)
+        tool, binding = entry
+        violations = tool.input_validator.violations(arguments)
+        if violations:
+            raise _invalid_arguments(tool, violations)
+        return PreparedCall(tool, binding, build_request(tool, arguments, binding.base_url))
+
+    async def call(self, name: str, arguments: Any) -> ToolResult:
+        """Run one tool call; every failure is returned in the result, never raised."""
+        started = time.monotonic()
+        try:
+            prepared = self.prepare(name, arguments)
+        except ToolError as refused:
+            return ToolResult(
+                tool=name, ok=False, error=refused, elapsed=time.monotonic() - started
+            )
+        binding = prepared.binding
+        if binding.key is None:
+            return ToolResult(tool=name, ok=False, error=_missing_key(binding))
+        try:
+            response = await self.send(prepared, binding.key)
+            data = _checked_body(prepared.tool, response)
+        except ToolError as failure:
+            error = failure
+            if _outcome_is_unknown(prepared.tool, error):
+                error = _outcome_unknown(prepared.tool, error)
+            return ToolResult(
+                tool=name,
+                ok=False,
+                status=error.status,
+                error=_redacted(error, binding.key),
+                attempts=int(error.details.get("attempts", 1)),
+                elapsed=time.monotonic() - started,
+            )
+        return ToolResult(
+            tool=name,
+            ok=True,
+            status=response.status,
+            data=data,
+            attempts=response.attempts,
+            elapsed=time.monotonic() - started,
+        )
+
+    async def send(self, prepared: PreparedCall, key: ApiKey) -> HttpResponse:
+        """Send a prepared call through the shared limiter; a too-large answer is a ToolError."""
+        binding = prepared.binding
+        limiter = (
+            shared_limiter(binding.base_url, key.fingerprint(), binding.rate_limit)
+            if binding.rate_limit
+            else None
+        )
+        try:
+            return await self.caller.send(
+                prepared.request, key, limiter=limiter, headers=dict(binding.headers)
+            )
+        except ResponseTooLarge as too_large:
+            raise InvalidResponseError(
+                f"The answer to {prepared.tool.name} was larger than {too_large.limit} bytes and "
+                "was not read. Narrow the request (for example fewer items per page).",
+                status=too_large.status,
+            ) from None
+
+    def _unknown_tool(self, name: str) -> UnknownToolError:
+        available = list(self._tools)
+        close = difflib.get_close_matches(str(name), available, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        listing = ", ".join(available) if available else "none (register an API first)"
+        return UnknownToolError(
+            f"There is no tool named {truncate(str(name), 80)!r}.{hint} "
+            f"Available tools: {listing}.",
+            details={"available": available},
+        )
+
+
+def _invalid_arguments(tool: Tool, violations: list[Violation]) -> InvalidArgumentsError:
+    listed = "; ".join(str(v) for v in violations)
+    return InvalidArgumentsError(
+        f"Invalid arguments for {tool.name}: {listed}. Nothing was sent; fix the arguments and "
+        "call again.",
+        details={"violations": [v.to_dict() for v in violations]},
+    )
+
+
+def _missing_key(binding: ApiBinding) -> AuthFailedError:
+    return AuthFailedError(
+        f"No API key is configured for {binding.name}: set the environment variable "
+        f"{binding.key_env}, or pass the key when registering the API. Nothing was sent.",
+        details={"env": binding.key_env},
+    )
+
+
+def _checked_body(tool: Tool, response: HttpResponse) -> Any:
+    """The validated body of a success answer; raises the ToolError of any other answer."""
+    spec = tool.responses.get(response.status)
+    if spec is None:
+        if 200 <= response.status < 300:
+            raise InvalidResponseError(
+                f"{tool.name} got an unexpected success status {response.status}; expected "
+                f"{' or '.join(str(s) for s in tool.responses)}.",
+                status=response.status,
+            )
+        raise error_for_status(
+            response.status, response.text(), tool_name=tool.name, retry_after=response.retry_after
+        )
+    if spec.validator is None:
+        return None
+    if "json" not in response.content_type.lower():
+        raise InvalidResponseError(
+            f"{tool.name} expected a JSON answer but got content type "
+            f"{response.content_type or '(none)'!r}: {truncate(response.text(), 120)!r}",
+            status=response.status,
+        )
+    try:
+        body = json.loads(response.body)
+    except json.JSONDecodeError as exc:
+        raise InvalidResponseError(
+            f"{tool.name} got an answer that is not valid JSON ({exc.msg} at position {exc.pos}).",
+            status=response.status,
+        ) from None
+    violations = spec.validator.violations(body)
+    if violations:
+        listed = "; ".join(str(v) for v in violations[:10])
+        raise InvalidResponseError(
+            f"The answer to {tool.name} (HTTP {response.status}) does not match its schema: "
+            f"{listed}.",
+            status=response.status,
+            details={"violations": [v.to_dict() for v in violations]},
+        )
+    return body
+
+
+def _outcome_is_unknown(tool: Tool, error: ToolError) -> bool:
+    """Whether a failed non-idempotent call may still have taken effect."""
+    if tool.method in IDEMPOTENT_METHODS:
+        return False
+    if error.code in ("timeout", "network_error"):
+        return bool(error.details.get("reached_server", True))
+    return error.code == "server_error"
+
+
+def _outcome_unknown(tool: Tool, cause: ToolError) -> OutcomeUnknownError:
+    return OutcomeUnknownError(
+        f"{tool.name} may have taken effect: the request reached the server but no answer "
+        f"confirms it ({cause.message}) Do not call {tool.name} again yet: first list the "
+        "existing resources and look for one created in the last minutes.",
+        status=cause.status,
+        details={**cause.details, "cause": cause.code},
+    )
+
+
+def _redacted(error: ToolError, key: ApiKey | None) -> ToolError:
+    """``error`` with the API key masked wherever a server or library may have echoed it."""
+    if key is None or key.reveal() not in repr(error.to_dict()):
+        return error
+    redacted = type(error)(
+        key.redact(error.message),
+        status=error.status,
+        retryable=error.retryable,
+        details=json.loads(key.redact(json.dumps(error.details, default=str))),
+    )
+    return redacted

@@ -1,0 +1,187 @@
+"""Compiled JSON Schema validators and violations phrased for a model.
+
+A :class:`SchemaValidator` is built once per schema when a manifest loads. It reports every
+violation with its JSON path and a sentence that says what to change, for example
+``$.instance_id: must be a string, not a boolean (true)``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry
+
+_NO_REMOTE_REFS: Registry[Any] = Registry()
+"""An empty registry without a retriever: a ``$ref`` to anything unknown fails, never fetches."""
+
+_JSON_TYPE_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean (true or false)",
+    "object": "an object",
+    "array": "an array",
+    "null": "null",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One way a value breaks its schema: where (``$.a.b``) and what to do about it."""
+
+    path: str
+    message: str
+    keyword: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+    def to_dict(self) -> dict[str, str]:
+        """A JSON-ready form of the violation."""
+        return {"path": self.path, "message": self.message, "keyword": self.keyword}
+
+
+def json_type_of(value: Any) -> str:
+    """The JSON type name of a Python value decoded from JSON."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, list | tuple):
+        return "array"
+    return type(value).__name__
+
+
+def short_repr(value: Any, limit: int = 40) -> str:
+    """A value as compact JSON, cut to ``limit`` characters."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class SchemaValidator:
+    """A JSON Schema compiled once (Draft 2020-12, no remote ``$ref``)."""
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self._validator = Draft202012Validator(schema, registry=_NO_REMOTE_REFS)
+
+    def is_valid(self, value: Any) -> bool:
+        """Whether ``value`` matches the schema."""
+        return bool(self._validator.is_valid(value))
+
+    def violations(self, value: Any) -> list[Violation]:
+        """Every way ``value`` breaks the schema, in document order; empty when it matches."""
+        errors = sorted(self._validator.iter_errors(value), key=_error_sort_key)
+        out: list[Violation] = []
+        for error in errors:
+            out.extend(_describe(error))
+        return out
+
+
+def _error_sort_key(error: ValidationError) -> tuple[str, str]:
+    return (error.json_path, str(error.validator))
+
+
+def _child_path(parent: str, key: str) -> str:
+    if key.isidentifier():
+        return f"{parent}.{key}"
+    return f"{parent}[{json.dumps(key)}]"
+
+
+def _property_hint(schema: Mapping[str, Any], name: str) -> str:
+    props = schema.get("properties")
+    sub = props.get(name) if isinstance(props, Mapping) else None
+    if not isinstance(sub, Mapping):
+        return ""
+    kind = sub.get("type")
+    hint = f" ({_JSON_TYPE_NAMES.get(kind, kind)})" if isinstance(kind, str) else ""
+    description = sub.get("description")
+    if isinstance(description, str) and description:
+        hint += f": {description}"
+    return hint
+
+
+def _describe(error: ValidationError) -> list[Violation]:
+    path = error.json_path
+    keyword = str(error.validator)
+    schema = error.schema if isinstance(error.schema, Mapping) else {}
+    instance = error.instance
+    if keyword == "required" and isinstance(instance, Mapping):
+        required = error.validator_value if isinstance(error.validator_value, list) else []
+        missing = [name for name in required if name not in instance]
+        return [
+            Violation(
+                _child_path(path, name),
+                f"missing required argument {name!r}{_property_hint(schema, name)}",
+                keyword,
+            )
+            for name in missing
+        ]
+    if keyword == "additionalProperties" and isinstance(instance, Mapping):
+        allowed = sorted((schema.get("properties") or {}).keys())
+        extras = [name for name in instance if name not in allowed]
+        allowed_text = ", ".join(allowed) if allowed else "none"
+        return [
+            Violation(
+                _child_path(path, str(name)),
+                f"unexpected argument {name!r}; remove it (allowed: {allowed_text})",
+                keyword,
+            )
+            for name in extras
+        ]
+    return [Violation(path, _phrase(keyword, error.validator_value, instance, schema), keyword)]
+
+
+def _phrase(keyword: str, expected: Any, instance: Any, schema: Mapping[str, Any]) -> str:
+    got = f"{json_type_of(instance)} ({short_repr(instance)})"
+    if keyword == "type":
+        kinds = expected if isinstance(expected, list) else [expected]
+        wanted = " or ".join(_JSON_TYPE_NAMES.get(k, str(k)) for k in kinds)
+        if kinds == ["object"] and not isinstance(instance, Mapping):
+            return f"arguments must be a JSON object of named arguments, not {got}"
+        return f"must be {wanted}, not {got}"
+    if keyword == "minLength":
+        if expected == 1:
+            return "must not be empty"
+        return f"must be at least {expected} characters long, not {len(instance)}"
+    if keyword == "maxLength":
+        return f"must be at most {expected} characters long, not {len(instance)}"
+    if keyword == "enum":
+        return f"must be one of {short_repr(expected, 200)}, not {short_repr(instance)}"
+    if keyword == "const":
+        return f"must be {short_repr(expected)}, not {short_repr(instance)}"
+    if keyword == "minimum":
+        return f"must be at least {expected}, not {short_repr(instance)}"
+    if keyword == "maximum":
+        return f"must be at most {expected}, not {short_repr(instance)}"
+    if keyword == "exclusiveMinimum":
+        return f"must be greater than {expected}, not {short_repr(instance)}"
+    if keyword == "exclusiveMaximum":
+        return f"must be less than {expected}, not {short_repr(instance)}"
+    if keyword == "pattern":
+        return f"must match the pattern {expected!r}, not {short_repr(instance)}"
+    if keyword == "format":
+        return f"must be a valid {expected}, not {short_repr(instance)}"
+    if keyword == "minItems":
+        return f"must hold at least {expected} items"
+    if keyword == "maxItems":
+        return f"must hold at most {expected} items"
+    description = schema.get("description")
+    suffix = f" ({description})" if isinstance(description, str) else ""
+    return f"does not satisfy '{keyword}': {short_repr(instance)}{suffix}"
