@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator, Mapping
+import asyncio
+from collections.abc import Collection, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
+from .context import DEFAULT_HISTORY_SIZE, AgentContext
 from .dispatcher import ApiBinding, Dispatcher
 from .endpoint import extra_headers, resolve_api_key, resolve_base_url
 from .http_caller import HttpCaller, HttpSettings
 from .manifest import ApiSpec, bundled_manifest_path, load_manifest
+from .ocp_headers import ContextHeaders
+from .providers import export_tools, select_tools
 from .result import ToolResult
 from .retry import RetryPolicy
 from .secret import ApiKey
 from .tool import Tool
+from .tool_calls import AnsweredCall, answer
 
 BUNDLED_APIS = ("vultr",)
 
@@ -49,6 +54,10 @@ class OCPAgent:
     ``timeout`` is seconds per attempt; ``rate_limit`` requests per second per (base URL, key),
     ``"manifest"`` for the API's own limit (Vultr: 30) or ``None`` for no limit; ``retry`` how
     failed attempts are retried (a POST that may have reached the server never is).
+
+    Every request carries the OCP headers of :attr:`context` (``OCP-Context-ID``,
+    ``OCP-Agent-Type``, ``OCP-Version``, and goal, user and workspace when set);
+    ``send_session=True`` adds ``OCP-Session``. ``history_size`` bounds the calls it records.
     """
 
     def __init__(
@@ -65,13 +74,21 @@ class OCPAgent:
         max_connections: int = 32,
         max_response_bytes: int = 8 * 1024 * 1024,
         allow_insecure_http: bool = False,
+        context_id: str | None = None,
+        send_session: bool = False,
+        history_size: int = DEFAULT_HISTORY_SIZE,
     ) -> None:
         if rate_limit is not None and rate_limit != "manifest" and not rate_limit > 0:
             raise ValueError("rate_limit must be a positive number, 'manifest' or None")
-        self.agent_type = agent_type
-        self.user = user
-        self.workspace = workspace
-        self.agent_goal = agent_goal
+        self.context = AgentContext(
+            agent_type,
+            user,
+            workspace,
+            agent_goal,
+            context_id=context_id,
+            history_size=history_size,
+        )
+        self._context_headers = ContextHeaders(self.context, send_session=send_session)
         self.rate_limit = rate_limit
         self.allow_insecure_http = allow_insecure_http
         self.http_settings = HttpSettings(
@@ -84,6 +101,44 @@ class OCPAgent:
         self._caller = HttpCaller(self.http_settings, self.retry)
         self._dispatcher = Dispatcher(self._caller)
         self._apis: dict[str, RegisteredApi] = {}
+
+    # -- context ------------------------------------------------------------------------
+
+    @property
+    def agent_type(self) -> str:
+        """The agent type sent as ``OCP-Agent-Type``."""
+        return self.context.agent_type
+
+    @agent_type.setter
+    def agent_type(self, value: str) -> None:
+        self.context.agent_type = value
+
+    @property
+    def user(self) -> str | None:
+        """The user sent as ``OCP-User``."""
+        return self.context.user
+
+    @user.setter
+    def user(self, value: str | None) -> None:
+        self.context.user = value
+
+    @property
+    def workspace(self) -> str | None:
+        """The workspace sent as ``OCP-Workspace``."""
+        return self.context.workspace
+
+    @workspace.setter
+    def workspace(self, value: str | None) -> None:
+        self.context.workspace = value
+
+    @property
+    def agent_goal(self) -> str | None:
+        """The current goal sent as ``OCP-Current-Goal``; set it when the goal changes."""
+        return self.context.current_goal
+
+    @agent_goal.setter
+    def agent_goal(self, value: str | None) -> None:
+        self.context.current_goal = value
 
     # -- registration -------------------------------------------------------------------
 
@@ -175,6 +230,23 @@ class OCPAgent:
                 scored.append((-in_name, index, tool))
         return [tool for _, _, tool in sorted(scored, key=lambda s: (s[0], s[1]))]
 
+    def tools_for(
+        self,
+        provider: str,
+        names: Iterable[str] | None = None,
+        read_only: bool = False,
+        strict: bool = True,
+    ) -> list[dict[str, Any]]:
+        """The registered tools in ``provider``'s shape, ready to hand to the model.
+
+        ``provider``: ``openai`` (Chat Completions), ``openai-responses``, ``anthropic``,
+        ``gemini`` (function declarations), ``mcp`` or ``ocp``. ``names`` picks tools (in that
+        order), ``read_only`` keeps only tools that change nothing, ``strict`` (OpenAI only)
+        asks for strict schemas.
+        """
+        tools = select_tools(self.list_tools(), names, read_only=read_only)
+        return export_tools(tools, provider, strict=strict)
+
     # -- calling ------------------------------------------------------------------------
 
     async def call_tool(self, name: str, parameters: Mapping[str, Any] | None = None) -> ToolResult:
@@ -182,7 +254,49 @@ class OCPAgent:
         self._check_open()
         if not self._apis:
             raise RuntimeError("no API is registered; call agent.register_api('vultr') first")
-        return await self._dispatcher.call(name, {} if parameters is None else parameters)
+        result = await self._dispatcher.call(
+            name, {} if parameters is None else parameters, headers=self._context_headers()
+        )
+        self.context.record(result, self._dispatcher.get(name))
+        return result
+
+    async def handle_tool_call(
+        self, call: Any, provider: str, *, tools: Collection[str] | None = None
+    ) -> dict[str, Any]:
+        """Run a model's tool call and return what to send back to the model.
+
+        ``call`` is the provider's tool-call object or dict: an OpenAI ``tool_calls`` item, a
+        Responses ``function_call`` item, an Anthropic ``tool_use`` block, a Gemini
+        ``functionCall``, or MCP ``tools/call`` params. The reply is an OpenAI ``tool``
+        message, a ``function_call_output`` item, a ``tool_result`` block, a
+        ``functionResponse`` part or an MCP ``CallToolResult``. Failures (including malformed
+        JSON arguments and tools outside ``tools``) come back in the reply, never raised.
+        """
+        return (await self.answer_tool_call(call, provider, tools=tools)).reply
+
+    async def handle_tool_calls(
+        self, calls: Iterable[Any], provider: str, *, tools: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """:meth:`handle_tool_call` for several calls at once; replies in the calls' order."""
+        return list(
+            await asyncio.gather(
+                *(self.handle_tool_call(call, provider, tools=tools) for call in calls)
+            )
+        )
+
+    async def answer_tool_call(
+        self, call: Any, provider: str, *, tools: Collection[str] | None = None
+    ) -> AnsweredCall:
+        """Like :meth:`handle_tool_call`, also giving the parsed call and the ToolResult."""
+        self._check_open()
+        return await answer(
+            call,
+            provider,
+            lookup=self.get_tool,
+            run=self.call_tool,
+            refused=self.context.record,
+            offered=tools,
+        )
 
     # -- lifetime -----------------------------------------------------------------------
 

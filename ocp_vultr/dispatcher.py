@@ -98,13 +98,19 @@ class Dispatcher:
         if entry is None:
             raise self._unknown_tool(name)
         tool, binding = entry
+        arguments = tool.input_validator.without_optional_nulls(arguments)
         violations = tool.input_validator.violations(arguments)
         if violations:
             raise _invalid_arguments(tool, violations)
         return PreparedCall(tool, binding, build_request(tool, arguments, binding.base_url))
 
-    async def call(self, name: str, arguments: Any) -> ToolResult:
-        """Run one tool call; every failure is returned in the result, never raised."""
+    async def call(
+        self, name: str, arguments: Any, *, headers: Mapping[str, str] | None = None
+    ) -> ToolResult:
+        """Run one tool call; every failure is returned in the result, never raised.
+
+        ``headers`` are sent with this call's request (the API's own headers win over them).
+        """
         started = time.monotonic()
         try:
             prepared = self.prepare(name, arguments)
@@ -116,7 +122,7 @@ class Dispatcher:
         if binding.key is None:
             return ToolResult(tool=name, ok=False, error=_missing_key(binding))
         try:
-            response = await self.send(prepared, binding.key)
+            response = await self.send(prepared, binding.key, headers=headers)
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
             error = failure
@@ -139,18 +145,19 @@ class Dispatcher:
             elapsed=time.monotonic() - started,
         )
 
-    async def send(self, prepared: PreparedCall, key: ApiKey) -> HttpResponse:
+    async def send(
+        self, prepared: PreparedCall, key: ApiKey, *, headers: Mapping[str, str] | None = None
+    ) -> HttpResponse:
         """Send a prepared call through the shared limiter; a too-large answer is a ToolError."""
         binding = prepared.binding
+        sent = {**headers, **binding.headers} if headers else dict(binding.headers)
         limiter = (
             shared_limiter(binding.base_url, key.fingerprint(), binding.rate_limit)
             if binding.rate_limit
             else None
         )
         try:
-            return await self.caller.send(
-                prepared.request, key, limiter=limiter, headers=dict(binding.headers)
-            )
+            return await self.caller.send(prepared.request, key, limiter=limiter, headers=sent)
         except ResponseTooLarge as too_large:
             raise InvalidResponseError(
                 f"The answer to {prepared.tool.name} was larger than {too_large.limit} bytes and "

@@ -20,7 +20,7 @@ import yaml
 
 from .manifest_error import ManifestError
 from .schema_files import SchemaFolder
-from .tool import Location, Placement, ResponseSpec, Tool, ToolHints
+from .tool import Location, Placement, ResponseSpec, Tool, ToolHints, title_from_name
 from .validation import SchemaValidator
 
 _PATH_PARAM = re.compile(r"\{([^{}]+)\}")
@@ -140,6 +140,7 @@ def _build_tool(
             idempotent=hints.get("idempotent", entry["method"] in ("GET", "PUT", "DELETE")),
             open_world=hints.get("open_world", True),
         ),
+        title=entry.get("title") or title_from_name(entry["name"]),
     )
 
 

@@ -8,6 +8,7 @@ success response. It has no behaviour of its own: every tool runs through the sa
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -64,6 +65,8 @@ class Tool:
     placements: MappingProxyType[str, Placement]
     responses: MappingProxyType[int, ResponseSpec]
     hints: ToolHints = field(default_factory=ToolHints)
+    title: str = ""
+    """A short human-readable name ("Create snapshot"); empty when none was given."""
 
     @property
     def input_schema(self) -> dict[str, Any]:
@@ -77,30 +80,35 @@ class Tool:
             return None
         return copy.deepcopy(dict(spec.validator.schema))
 
+    @property
+    def has_own_operation(self) -> bool:
+        """Whether the tool is one HTTP operation of its own (the OCP shape needs one)."""
+        return True
+
     def function_definition(self) -> dict[str, Any]:
         """The plain function definition: ``name``, ``description``, ``parameters``."""
-        return {
-            "name": self.name,
-            "description": self.description,
-            "parameters": _without_meta(self.input_schema),
-        }
+        from .providers.common import function_definition
 
-    def to_openai(self) -> dict[str, Any]:
-        """An entry of OpenAI Chat Completions ``tools`` (non-strict)."""
-        return {"type": "function", "function": self.function_definition()}
+        return function_definition(self)
+
+    def to_openai(self, strict: bool = False) -> dict[str, Any]:
+        """An entry of OpenAI Chat Completions ``tools`` (non-strict unless ``strict``)."""
+        from .providers import openai_chat
+
+        return openai_chat.definition(self, strict)
 
     def to_anthropic(self) -> dict[str, Any]:
         """An entry of Anthropic Messages ``tools``."""
-        return {
-            "name": self.name,
-            "description": self.description,
-            "input_schema": _without_meta(self.input_schema),
-        }
+        from .providers import anthropic
+
+        return anthropic.definition(self)
 
     def __repr__(self) -> str:
         return f"Tool(name={self.name!r}, method={self.method!r}, path={self.path!r})"
 
 
-def _without_meta(schema: dict[str, Any]) -> dict[str, Any]:
-    """A schema without the document-level keys providers do not accept."""
-    return {k: v for k, v in schema.items() if k not in ("$schema", "$id", "title")}
+def title_from_name(name: str) -> str:
+    """A readable title made from a tool name: ``createSnapshot`` → ``Create snapshot``."""
+    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]", name.replace("_", " "))
+    text = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in words)
+    return text[:1].upper() + text[1:]

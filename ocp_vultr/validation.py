@@ -16,6 +16,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry
 
+from .optional_nulls import NullPlan, build_plan
+
 _NO_REMOTE_REFS: Registry[Any] = Registry()
 """An empty registry without a retriever: a ``$ref`` to anything unknown fails, never fetches."""
 
@@ -80,10 +82,23 @@ class SchemaValidator:
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
         self._validator = Draft202012Validator(schema, registry=_NO_REMOTE_REFS)
+        self._null_plan: NullPlan | None = None
 
     def is_valid(self, value: Any) -> bool:
         """Whether ``value`` matches the schema."""
         return bool(self._validator.is_valid(value))
+
+    def without_optional_nulls(self, value: Any) -> Any:
+        """``value`` without the nulls sent for optional properties that reject null.
+
+        See :mod:`ocp_vultr.optional_nulls`; ``value`` itself is returned when nothing drops.
+        """
+        if self._null_plan is None:
+            self._null_plan = build_plan(self.schema, self._accepts_null)
+        return value if self._null_plan.empty else self._null_plan.apply(value)
+
+    def _accepts_null(self, subschema: Mapping[str, Any]) -> bool:
+        return bool(self._validator.evolve(schema=subschema).is_valid(None))
 
     def violations(self, value: Any) -> list[Violation]:
         """Every way ``value`` breaks the schema, in document order; empty when it matches."""

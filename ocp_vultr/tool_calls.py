@@ -1,0 +1,66 @@
+"""Answering a model's tool call: read it in its provider's shape, run it, shape the reply."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ToolError, UnknownToolError
+from .providers import ToolCall, provider
+from .providers.common import read_arguments
+from .result import ToolResult
+from .tool import Tool
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredCall:
+    """A tool call, the result of running it, and the reply to send back to the model."""
+
+    call: ToolCall
+    result: ToolResult
+    reply: dict[str, Any]
+
+
+Lookup = Callable[[str], Tool | None]
+Run = Callable[[str, Any], Awaitable[ToolResult]]
+Refused = Callable[[ToolResult, Tool | None], object]
+
+
+async def answer(
+    call: Any,
+    provider_name: str,
+    *,
+    lookup: Lookup,
+    run: Run,
+    refused: Refused,
+    offered: Collection[str] | None = None,
+) -> AnsweredCall:
+    """Read ``call``, run it with ``run`` (unless refused before sending), shape the reply.
+
+    A call of a tool outside ``offered``, or with arguments that are not valid JSON, is not
+    run: its result is an error, passed to ``refused`` (for the record) and answered.
+    """
+    shape = provider(provider_name)
+    if shape.read_call is None or shape.reply is None:
+        raise ValueError(f"provider {provider_name!r} has tool definitions only, no tool calls")
+    parsed = shape.read_call(call)
+    tool = lookup(parsed.name)
+    try:
+        if offered is not None and parsed.name not in offered:
+            raise _not_offered(parsed.name, offered)
+        arguments = read_arguments(parsed.arguments, tool, parsed.name)
+    except ToolError as error:
+        result = ToolResult(tool=parsed.name, ok=False, error=error)
+        refused(result, tool)
+    else:
+        result = await run(parsed.name, arguments)
+    return AnsweredCall(parsed, result, shape.reply(parsed, result, tool))
+
+
+def _not_offered(name: str, offered: Collection[str]) -> UnknownToolError:
+    listing = ", ".join(offered) or "none"
+    return UnknownToolError(
+        f"The tool {name!r} is not available here. Available tools: {listing}.",
+        details={"available": list(offered)},
+    )
