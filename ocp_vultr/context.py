@@ -197,7 +197,7 @@ class AgentContext:
         """
         entries = list(self._history)
         if history_limit is not None:
-            entries = entries[len(entries) - history_limit :] if history_limit > 0 else []
+            entries = entries[-history_limit:] if history_limit > 0 else []
         return {
             "context_id": self._context_id,
             "agent_type": self._agent_type,

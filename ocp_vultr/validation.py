@@ -31,6 +31,9 @@ _JSON_TYPE_NAMES = {
     "null": "null",
 }
 
+_A_TYPE = {**_JSON_TYPE_NAMES, "boolean": "a boolean"}
+"""How a value that was given is named in a message (``not an integer (3)``)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Violation:
@@ -127,8 +130,8 @@ def _property_hint(schema: Mapping[str, Any], name: str) -> str:
     kind = sub.get("type")
     hint = f" ({_JSON_TYPE_NAMES.get(kind, kind)})" if isinstance(kind, str) else ""
     description = sub.get("description")
-    if isinstance(description, str) and description:
-        hint += f": {description}"
+    if isinstance(description, str) and description.strip(". "):
+        hint += f": {description.rstrip('. ')}"
     return hint
 
 
@@ -164,7 +167,8 @@ def _describe(error: ValidationError) -> list[Violation]:
 
 
 def _phrase(keyword: str, expected: Any, instance: Any, schema: Mapping[str, Any]) -> str:
-    got = f"{json_type_of(instance)} ({short_repr(instance)})"
+    kind = json_type_of(instance)
+    got = f"{_A_TYPE.get(kind, kind)} ({short_repr(instance)})"
     if keyword == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_JSON_TYPE_NAMES.get(k, str(k)) for k in kinds)
