@@ -14,7 +14,6 @@ from recorder import Recorder, start_recorder
 
 from ocp_vultr import OCPAgent
 from ocp_vultr.context import AgentContext
-from ocp_vultr.result import ToolResult
 from ocp_vultr.ocp_headers import (
     MAX_LENGTHS,
     MAX_SESSION_BYTES,
@@ -23,6 +22,7 @@ from ocp_vultr.ocp_headers import (
     decode_session,
     encode_session,
 )
+from ocp_vultr.result import ToolResult
 
 CONTEXT_SCHEMA = Draft7Validator(
     json.loads((Path(__file__).parent / "reference/ocp-spec/ocp-context.json").read_text())
@@ -164,7 +164,8 @@ async def test_session_and_history_never_hold_arguments_or_the_key(recorder: Rec
     assert CONTEXT_SCHEMA.is_valid(last)
     assert [h["result"] for h in last["history"]] == ["ok 201", "ok 201", "ok 201"]
     everything = json.dumps([exported, *(r.headers for r in recorder.requests)])
-    assert SECRET_ARG not in everything and INSTANCE not in everything
+    assert SECRET_ARG not in everything
+    assert INSTANCE not in everything
     assert KEY not in everything.replace(f"Bearer {KEY}", "")
     assert KEY not in repr(agent.context)
 
@@ -183,7 +184,8 @@ def test_session_stays_under_its_limit_by_leaving_out_old_calls() -> None:
     tiny = encode_session(context, limit=1200)
     assert len(tiny) <= 1200
     decoded = decode_session(tiny)
-    assert decoded["history"] == [] and decoded["current_goal"] is None
+    assert decoded["history"] == []
+    assert decoded["current_goal"] is None
     assert CONTEXT_SCHEMA.is_valid(decoded)
     with pytest.raises(ValueError, match="cannot fit in 300 bytes"):
         encode_session(context, limit=300)

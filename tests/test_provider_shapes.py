@@ -83,7 +83,8 @@ STRICT_ALLOWED = {
 
 
 def assert_strict_rules(schema: dict[str, Any]) -> None:
-    assert schema["type"] == "object" and "anyOf" not in schema, "root must be an object"
+    assert schema["type"] == "object", "the root must be an object"
+    assert "anyOf" not in schema, "the root must not be anyOf"
     for node in walk_schemas(schema):
         assert set(node) <= STRICT_ALLOWED, (
             f"keywords strict mode rejects: {set(node) - STRICT_ALLOWED}"
@@ -116,7 +117,8 @@ def test_strict_optional_properties_become_nullable(vultr_tools: list[Tool]) -> 
     assert params["properties"]["instance_id"]["type"] == "string"
     assert params["properties"]["description"]["type"] == ["string", "null"]
     assert "minLength" not in params["properties"]["instance_id"]
-    assert "$schema" not in params and "title" not in params
+    assert "$schema" not in params
+    assert "title" not in params
 
 
 def test_strict_rewrites_nested_enum_and_const(rich_tools: list[Tool]) -> None:
@@ -160,7 +162,8 @@ def test_strict_schema_accepts_what_the_tool_accepts_once_nulls_drop(
 def test_openai_non_strict_is_the_plain_schema(all_tools: list[Tool]) -> None:
     for entry in export_tools(all_tools, "openai", strict=False):
         function = entry["function"]
-        assert entry["type"] == "function" and function["strict"] is False
+        assert entry["type"] == "function"
+        assert function["strict"] is False
         tool = next(t for t in all_tools if t.name == function["name"])
         expected = {k: v for k, v in tool.input_schema.items() if k not in ("$schema", "title")}
         assert function["parameters"] == expected
@@ -249,7 +252,8 @@ def test_gemini_declarations(all_tools: list[Tool]) -> None:
             assert_gemini_subset(declaration["parameters"])
         else:
             schema = declaration["parametersJsonSchema"]
-            assert schema["type"] == "object" and "$schema" not in schema
+            assert schema["type"] == "object"
+            assert "$schema" not in schema
             Draft202012Validator.check_schema(schema)
             for node in walk_schemas(schema):
                 assert not isinstance(node.get("type"), list)
@@ -351,7 +355,8 @@ def test_ocp_shape_content(all_tools: list[Tool]) -> None:
     labels = entries["setLabels"]
     assert labels["path"] == "/things/{thing_id}/labels"
     assert labels["parameters"]["thing_id"]["location"] == "path"
-    assert "listThings" in entries and "list_things" not in entries
+    assert "listThings" in entries
+    assert "list_things" not in entries
     assert entries["listThings"]["parameters"]["per_page"]["location"] == "query"
 
 
@@ -373,7 +378,7 @@ async def test_tools_for_selects_by_name_and_read_only() -> None:
         assert [t["name"] for t in picked] == ["getThing", "createSnapshot"]
         read_only = agent.tools_for("mcp", read_only=True)
         assert [t["name"] for t in read_only] == ["getThing", "list_things"]
-        with pytest.raises(ValueError, match="unknown tool.*nope"):
+        with pytest.raises(ValueError, match=r"unknown tool.*nope"):
             agent.tools_for("openai", names=["nope"])
         with pytest.raises(ValueError, match="unknown provider 'cohere'; known: openai"):
             agent.tools_for("cohere")

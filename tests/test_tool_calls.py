@@ -50,9 +50,11 @@ async def test_openai_call_runs_and_answers_with_a_tool_message(
         },
     }
     reply = await agent.handle_tool_call(call, provider="openai")
-    assert reply["role"] == "tool" and reply["tool_call_id"] == "call_1"
+    assert reply["role"] == "tool"
+    assert reply["tool_call_id"] == "call_1"
     content = json.loads(reply["content"])
-    assert content["ok"] is True and content["status"] == 201
+    assert content["ok"] is True
+    assert content["status"] == 201
     assert content["data"]["snapshot"]["id"] == "snap-0001"
     assert [(r.method, r.path, r.body) for r in recorder.requests] == [
         ("POST", "/v2/snapshots", {"instance_id": INSTANCE, "description": "nightly"})
@@ -78,7 +80,8 @@ async def test_malformed_json_is_an_invalid_arguments_result(
     call = {"id": "c", "function": {"name": "createSnapshot", "arguments": '{"instance_id": '}}
     reply = await agent.handle_tool_call(call, provider="openai")
     error = json.loads(reply["content"])["error"]
-    assert error["code"] == "invalid_arguments" and error["retryable"] is False
+    assert error["code"] == "invalid_arguments"
+    assert error["retryable"] is False
     assert error["message"].startswith("The arguments for createSnapshot are not valid JSON")
     assert '{"instance_id": "…"}' in error["message"]
     assert sentences(error["message"]) <= 2
@@ -182,7 +185,8 @@ async def test_responses_function_call_output(agent: OCPAgent, recorder: Recorde
 async def test_anthropic_tool_result(agent: OCPAgent, recorder: Recorder) -> None:
     block = {"type": "tool_use", "id": "toolu_1", "name": "createSnapshot", "input": {}}
     failed = await agent.handle_tool_call(block, provider="anthropic")
-    assert failed["type"] == "tool_result" and failed["tool_use_id"] == "toolu_1"
+    assert failed["type"] == "tool_result"
+    assert failed["tool_use_id"] == "toolu_1"
     assert failed["is_error"] is True
     assert "missing required argument 'instance_id'" in failed["content"]
     assert recorder.requests == []
@@ -228,7 +232,8 @@ async def test_mcp_call_tool_result(agent: OCPAgent, recorder: Recorder) -> None
 
     failed = await agent.handle_tool_call({"name": "createSnapshot", "arguments": {}}, "mcp")
     result = mcp_types.CallToolResult.model_validate(failed)
-    assert result.is_error is True and result.structured_content is None
+    assert result.is_error is True
+    assert result.structured_content is None
     assert json.loads(result.content[0].text)["error"]["code"] == "invalid_arguments"
 
 
