@@ -21,7 +21,7 @@ from .result import ToolResult
 from .retry import RetryPolicy
 from .secret import ApiKey
 from .tool import Tool
-from .tool_calls import AnsweredCall, answer
+from .tool_calls import AnsweredCall, Refusal, answer, only
 
 BUNDLED_APIS = ("vultr",)
 
@@ -285,17 +285,27 @@ class OCPAgent:
         )
 
     async def answer_tool_call(
-        self, call: Any, provider: str, *, tools: Collection[str] | None = None
+        self,
+        call: Any,
+        provider: str,
+        *,
+        tools: Collection[str] | None = None,
+        refuse: Refusal | None = None,
     ) -> AnsweredCall:
-        """Like :meth:`handle_tool_call`, also giving the parsed call and the ToolResult."""
+        """Like :meth:`handle_tool_call`, also giving the parsed call and the ToolResult.
+
+        ``refuse(name)`` may return the error that turns a call down before it is sent.
+        """
         self._check_open()
+        if tools is not None and refuse is None:
+            refuse = only(tools)
         return await answer(
             call,
             provider,
             lookup=self.get_tool,
             run=self.call_tool,
             refused=self.context.record,
-            offered=tools,
+            refuse=refuse,
         )
 
     # -- lifetime -----------------------------------------------------------------------

@@ -25,6 +25,8 @@ class AnsweredCall:
 Lookup = Callable[[str], Tool | None]
 Run = Callable[[str, Any], Awaitable[ToolResult]]
 Refused = Callable[[ToolResult, Tool | None], object]
+Refusal = Callable[[str], ToolError | None]
+"""Given a tool name, the error that refuses calling it here, or ``None`` to allow it."""
 
 
 async def answer(
@@ -34,11 +36,11 @@ async def answer(
     lookup: Lookup,
     run: Run,
     refused: Refused,
-    offered: Collection[str] | None = None,
+    refuse: Refusal | None = None,
 ) -> AnsweredCall:
     """Read ``call``, run it with ``run`` (unless refused before sending), shape the reply.
 
-    A call of a tool outside ``offered``, or with arguments that are not valid JSON, is not
+    A call that ``refuse`` turns down, or with arguments that are not valid JSON, is not
     run: its result is an error, passed to ``refused`` (for the record) and answered.
     """
     shape = provider(provider_name)
@@ -47,8 +49,9 @@ async def answer(
     parsed = shape.read_call(call)
     tool = lookup(parsed.name)
     try:
-        if offered is not None and parsed.name not in offered:
-            raise _not_offered(parsed.name, offered)
+        refusal = refuse(parsed.name) if refuse is not None else None
+        if refusal is not None:
+            raise refusal
         arguments = read_arguments(parsed.arguments, tool, parsed.name)
     except ToolError as error:
         result = ToolResult(tool=parsed.name, ok=False, error=error)
@@ -58,9 +61,16 @@ async def answer(
     return AnsweredCall(parsed, result, shape.reply(parsed, result, tool))
 
 
-def _not_offered(name: str, offered: Collection[str]) -> UnknownToolError:
-    listing = ", ".join(offered) or "none"
-    return UnknownToolError(
-        f"The tool {name!r} is not available here. Available tools: {listing}.",
-        details={"available": list(offered)},
-    )
+def only(tools: Collection[str], why: str = "") -> Refusal:
+    """A refusal of every tool not in ``tools``; ``why`` is added to the message."""
+    listing = ", ".join(tools) or "none"
+
+    def refuse(name: str) -> ToolError | None:
+        if name in tools:
+            return None
+        return UnknownToolError(
+            f"The tool {name!r} is not available here{why}. Available tools: {listing}.",
+            details={"available": list(tools)},
+        )
+
+    return refuse

@@ -32,6 +32,11 @@ def vultr_tools() -> list[Tool]:
 
 
 @pytest.fixture(scope="module")
+def create_snapshot(vultr_tools: list[Tool]) -> Tool:
+    return select_tools(vultr_tools, ["createSnapshot"])[0]
+
+
+@pytest.fixture(scope="module")
 def all_tools(rich_tools: list[Tool], vultr_tools: list[Tool]) -> list[Tool]:
     return vultr_tools + rich_tools
 
@@ -110,8 +115,8 @@ def test_openai_strict_follows_structured_outputs_rules(all_tools: list[Tool]) -
     assert {n for n, f in definitions.items() if not f["strict"]} == {"setLabels"}
 
 
-def test_strict_optional_properties_become_nullable(vultr_tools: list[Tool]) -> None:
-    (entry,) = export_tools(vultr_tools, "openai")
+def test_strict_optional_properties_become_nullable(create_snapshot: Tool) -> None:
+    (entry,) = export_tools([create_snapshot], "openai")
     params = entry["function"]["parameters"]
     assert params["required"] == ["instance_id", "description"]
     assert params["properties"]["instance_id"]["type"] == "string"
@@ -170,8 +175,8 @@ def test_openai_non_strict_is_the_plain_schema(all_tools: list[Tool]) -> None:
         Draft202012Validator.check_schema(function["parameters"])
 
 
-def test_tool_methods_delegate_to_the_provider_modules(vultr_tools: list[Tool]) -> None:
-    tool = vultr_tools[0]
+def test_tool_methods_delegate_to_the_provider_modules(create_snapshot: Tool) -> None:
+    tool = create_snapshot
     assert tool.to_openai() == export_tools([tool], "openai", strict=False)[0]
     assert tool.to_openai(strict=True) == export_tools([tool], "openai")[0]
     assert tool.to_anthropic() == export_tools([tool], "anthropic")[0]
@@ -264,23 +269,20 @@ def test_gemini_declarations(all_tools: list[Tool]) -> None:
     }
 
 
-def test_gemini_subset_values(rich_tools: list[Tool], vultr_tools: list[Tool]) -> None:
-    (create,) = export_tools(vultr_tools, "gemini")
+def test_gemini_subset_values(rich_tools: list[Tool], create_snapshot: Tool) -> None:
+    (create,) = export_tools([create_snapshot], "gemini")
+    properties = create_snapshot.input_schema["properties"]
     assert create["parameters"] == {
         "type": "OBJECT",
         "properties": {
             "instance_id": {
                 "type": "STRING",
                 "minLength": 1,
-                "description": vultr_tools[0].input_schema["properties"]["instance_id"][
-                    "description"
-                ],
+                "description": properties["instance_id"]["description"],
             },
             "description": {
                 "type": "STRING",
-                "description": vultr_tools[0].input_schema["properties"]["description"][
-                    "description"
-                ],
+                "description": properties["description"]["description"],
             },
         },
         "propertyOrdering": ["instance_id", "description"],
@@ -377,7 +379,12 @@ async def test_tools_for_selects_by_name_and_read_only() -> None:
         picked = agent.tools_for("anthropic", names=["getThing", "createSnapshot"])
         assert [t["name"] for t in picked] == ["getThing", "createSnapshot"]
         read_only = agent.tools_for("mcp", read_only=True)
-        assert [t["name"] for t in read_only] == ["getThing", "list_things"]
+        assert [t["name"] for t in read_only] == [
+            "listSnapshots",
+            "getSnapshot",
+            "getThing",
+            "list_things",
+        ]
         with pytest.raises(ValueError, match=r"unknown tool.*nope"):
             agent.tools_for("openai", names=["nope"])
         with pytest.raises(ValueError, match="unknown provider 'cohere'; known: openai"):

@@ -113,7 +113,7 @@ async def test_unknown_tool_suggests_the_close_one(agent: OCPAgent) -> None:
     call = {"id": "c", "function": {"name": "createSnapshots", "arguments": "{}"}}
     error = json.loads((await agent.handle_tool_call(call, provider="openai"))["content"])["error"]
     assert error["code"] == "unknown_tool"
-    assert "Did you mean createSnapshot?" in error["message"]
+    assert "Did you mean createSnapshot," in error["message"]
 
 
 async def test_a_tool_outside_the_offered_set_is_not_run(

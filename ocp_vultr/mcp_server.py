@@ -1,0 +1,193 @@
+"""``ocp-vultr mcp``: the manifest's tools served to MCP clients over stdio.
+
+Built on the official MCP Python SDK (the optional extra ``ocp-vultr[mcp]``). Every call goes
+through the same dispatcher as :meth:`OCPAgent.call_tool`, so arguments are validated before
+anything is sent and failures come back as results with ``isError`` (a model can read them
+and correct itself), never as protocol errors. Destructive tools are switched off unless
+``--allow-destructive``; ``--read-only`` and ``--tools a,b`` narrow the set further.
+
+    ocp-vultr mcp [--base-url URL] [--allow-destructive] [--read-only] [--tools a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .agent import OCPAgent
+from .errors import ToolError
+from .tool import Tool
+from .tool_calls import only
+
+if TYPE_CHECKING:
+    from mcp.server.lowlevel import Server
+
+API_NAME = "vultr"
+INSTRUCTIONS = (
+    "Tools for the Vultr API v2 snapshot operations. Arguments are checked before anything is "
+    "sent; a result with isError explains what to fix. Snapshots take minutes to complete."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ToolSelection:
+    """Which tools the server offers, and why each of the others is switched off."""
+
+    enabled: tuple[str, ...]
+    switched_off: dict[str, str] = field(default_factory=dict)
+
+    def refusal(self, name: str) -> ToolError | None:
+        """The error for calling ``name`` here, or ``None`` when it is offered."""
+        why = self.switched_off.get(name)
+        return only(self.enabled, f" ({why})" if why else "")(name)
+
+
+def select(
+    tools: Iterable[Tool],
+    *,
+    names: Sequence[str] | None = None,
+    read_only: bool = False,
+    allow_destructive: bool = False,
+) -> ToolSelection:
+    """The tools to offer: ``names`` (all if ``None``), less what the flags switch off."""
+    available = {tool.name: tool for tool in tools}
+    unknown = [name for name in names or () if name not in available]
+    if unknown:
+        raise ValueError(
+            f"unknown tool(s) in --tools: {', '.join(unknown)}; available: {', '.join(available)}"
+        )
+    wanted = list(dict.fromkeys(names)) if names else list(available)
+    enabled: list[str] = []
+    off: dict[str, str] = {}
+    for name, tool in available.items():
+        if name not in wanted:
+            off[name] = "it is not in the server's --tools list"
+        elif read_only and not tool.hints.read_only:
+            off[name] = "the server runs with --read-only"
+        elif tool.hints.destructive and not allow_destructive:
+            off[name] = "destructive tools are off; start the server with --allow-destructive"
+    enabled = [name for name in wanted if name not in off]
+    return ToolSelection(tuple(enabled), off)
+
+
+def build_server(agent: OCPAgent, selection: ToolSelection) -> Server[Any]:
+    """An MCP server offering ``selection``'s tools of ``agent``'s registered API."""
+    try:
+        from mcp import types
+        from mcp.server.lowlevel import Server
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise RuntimeError(
+            "the MCP server needs the MCP SDK: pip install 'ocp-vultr[mcp]'"
+        ) from exc
+
+    async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
+        shapes = agent.tools_for("mcp", names=selection.enabled)
+        return types.ListToolsResult(tools=[types.Tool.model_validate(s) for s in shapes])
+
+    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        answered = await agent.answer_tool_call(
+            {"name": params.name, "arguments": params.arguments},
+            "mcp",
+            refuse=selection.refusal,
+        )
+        return types.CallToolResult.model_validate(answered.reply)
+
+    return Server(
+        "ocp-vultr",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+async def serve(options: argparse.Namespace) -> None:
+    """Register the API as ``options`` say and serve it on stdin/stdout until the client leaves."""
+    from mcp.server.stdio import stdio_server
+
+    async with OCPAgent(
+        agent_type=options.agent_type, allow_insecure_http=options.allow_insecure_http
+    ) as agent:
+        api = agent.register_api(API_NAME, base_url=options.base_url, api_key=options.api_key)
+        selection = select(
+            api.tools,
+            names=options.tools,
+            read_only=options.read_only,
+            allow_destructive=options.allow_destructive,
+        )
+        server = build_server(agent, selection)
+        async with stdio_server() as (read_stream, write_stream):
+            await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+def _tool_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give tool names separated by commas")
+    return names
+
+
+def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add the ``mcp`` command's options to ``parser``."""
+    parser.add_argument(
+        "--base-url", help="API base URL (default: $VULTR_API_URL, else https://api.vultr.com/v2)"
+    )
+    parser.add_argument("--api-key", help="API key (default: $VULTR_API_KEY; prefer the variable)")
+    parser.add_argument(
+        "--allow-destructive",
+        action="store_true",
+        help="offer destructive tools too (deleteSnapshot); they are off by default",
+    )
+    parser.add_argument(
+        "--read-only", action="store_true", help="offer only tools that change nothing"
+    )
+    parser.add_argument("--tools", type=_tool_list, metavar="A,B", help="offer only these tools")
+    parser.add_argument(
+        "--agent-type", default="mcp_server", help="OCP-Agent-Type sent with every request"
+    )
+    parser.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="allow a plain-http base URL that is not on this machine",
+    )
+    parser.set_defaults(handler=run)
+    return parser
+
+
+def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add ``mcp`` to the ``ocp-vultr`` command's subcommands."""
+    return configure(
+        subparsers.add_parser(
+            "mcp",
+            help="serve the tools to MCP clients over stdio",
+            description=__doc__.split("\n\n")[1] if __doc__ else None,
+        )
+    )
+
+
+def run(options: argparse.Namespace) -> int:
+    """Run the server for parsed ``options``; the exit status."""
+    import anyio
+
+    try:
+        anyio.run(serve, options)
+    except ValueError as exc:  # a bad base URL, key or tool list
+        print(f"ocp-vultr mcp: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``ocp-vultr mcp`` on its own (also ``python -m ocp_vultr.mcp_server``)."""
+    parser = configure(argparse.ArgumentParser(prog="ocp-vultr mcp", description=__doc__))
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
