@@ -175,7 +175,7 @@ class AgentContext:
         """Record the call that produced ``result`` (``tool``: the tool called, if it exists)."""
         entry = CallRecord(
             tool=result.tool if tool is None else tool.name,
-            endpoint=None if tool is None else f"{tool.method} {tool.path}",
+            endpoint=None if tool is None or tool.path is None else f"{tool.method} {tool.path}",
             ok=result.ok,
             status=result.status,
             code=None if result.error is None else result.error.code,

@@ -12,7 +12,7 @@ import difflib
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +33,7 @@ from .secret import ApiKey
 from .status_errors import error_for_status, truncate
 from .tool import Tool
 from .validation import Violation
+from .waiting import PollSchedule, ProgressCallback, poll_arguments, run_wait
 
 logger = logging.getLogger("ocp_vultr.dispatcher")
 
@@ -61,8 +62,19 @@ class PreparedCall:
 class Dispatcher:
     """Owns the registered tools and runs calls to them."""
 
-    def __init__(self, caller: HttpCaller) -> None:
+    def __init__(
+        self,
+        caller: HttpCaller,
+        poll_schedule: PollSchedule | None = None,
+        headers: Callable[[], Mapping[str, str]] | None = None,
+        on_result: Callable[[ToolResult, Tool | None], object] | None = None,
+    ) -> None:
         self.caller = caller
+        self.poll_schedule = poll_schedule or PollSchedule()
+        self.headers = headers
+        """Makes headers for every request (the agent's OCP headers); the API's own win."""
+        self.on_result = on_result
+        """Hears of every finished call (the agent's context history)."""
         self._tools: dict[str, tuple[Tool, ApiBinding]] = {}
 
     def add(self, tools: Iterable[Tool], binding: ApiBinding) -> None:
@@ -102,15 +114,61 @@ class Dispatcher:
         violations = tool.input_validator.violations(arguments)
         if violations:
             raise _invalid_arguments(tool, violations)
+        if tool.wait is not None:  # its request is the one it polls with
+            polled = self.prepare(tool.wait.tool, poll_arguments(tool.wait, arguments))
+            return PreparedCall(tool, binding, polled.request)
         return PreparedCall(tool, binding, build_request(tool, arguments, binding.base_url))
 
     async def call(
-        self, name: str, arguments: Any, *, headers: Mapping[str, str] | None = None
+        self, name: str, arguments: Any, *, on_progress: ProgressCallback | None = None
     ) -> ToolResult:
         """Run one tool call; every failure is returned in the result, never raised.
 
-        ``headers`` are sent with this call's request (the API's own headers win over them).
+        A wait tool polls its tool within its own bound; ``on_progress`` hears of every look.
         """
+        return await self._run(name, arguments, on_progress)
+
+    async def wait(
+        self,
+        name: str,
+        arguments: Any,
+        *,
+        max_wait: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        """Run the wait tool ``name`` until done, or until ``max_wait`` seconds (default: the
+        tool's own bound) pass, which is then a ``timeout`` error."""
+        tool = self.get(name)
+        if tool is not None and tool.wait is None:
+            waits = ", ".join(t.name for t, _ in self._tools.values() if t.wait) or "none"
+            raise ValueError(f"{name!r} is not a wait tool (wait tools: {waits})")
+        return await self._run(name, arguments, on_progress, max_wait=max_wait, until_done=True)
+
+    async def _run(
+        self,
+        name: str,
+        arguments: Any,
+        on_progress: ProgressCallback | None,
+        *,
+        max_wait: float | None = None,
+        until_done: bool = False,
+    ) -> ToolResult:
+        result = await self._run_once(
+            name, arguments, on_progress, max_wait=max_wait, until_done=until_done
+        )
+        if self.on_result is not None:
+            self.on_result(result, self.get(name))
+        return result
+
+    async def _run_once(
+        self,
+        name: str,
+        arguments: Any,
+        on_progress: ProgressCallback | None,
+        *,
+        max_wait: float | None,
+        until_done: bool,
+    ) -> ToolResult:
         started = time.monotonic()
         try:
             prepared = self.prepare(name, arguments)
@@ -118,11 +176,21 @@ class Dispatcher:
             return ToolResult(
                 tool=name, ok=False, error=refused, elapsed=time.monotonic() - started
             )
+        if prepared.tool.wait is not None:
+            return await run_wait(
+                self.call,
+                prepared.tool,
+                prepared.tool.input_validator.without_optional_nulls(arguments),
+                schedule=self.poll_schedule,
+                max_wait=max_wait,
+                until_done=until_done,
+                on_progress=on_progress,
+            )
         binding = prepared.binding
         if binding.key is None:
             return ToolResult(tool=name, ok=False, error=_missing_key(binding))
         try:
-            response = await self.send(prepared, binding.key, headers=headers)
+            response = await self.send(prepared, binding.key)
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
             error = failure
@@ -145,12 +213,10 @@ class Dispatcher:
             elapsed=time.monotonic() - started,
         )
 
-    async def send(
-        self, prepared: PreparedCall, key: ApiKey, *, headers: Mapping[str, str] | None = None
-    ) -> HttpResponse:
+    async def send(self, prepared: PreparedCall, key: ApiKey) -> HttpResponse:
         """Send a prepared call through the shared limiter; a too-large answer is a ToolError."""
         binding = prepared.binding
-        sent = {**headers, **binding.headers} if headers else dict(binding.headers)
+        sent = {**self.headers(), **binding.headers} if self.headers else dict(binding.headers)
         limiter = (
             shared_limiter(binding.base_url, key.fingerprint(), binding.rate_limit)
             if binding.rate_limit

@@ -81,7 +81,7 @@ def export_tools(tools: Iterable[Tool], name: str, *, strict: bool = True) -> li
     return [
         shape.definition(tool, strict)
         for tool in tools
-        if not shape.needs_own_operation or tool.has_own_operation
+        if not shape.needs_own_operation or tool.has_http_operation
     ]
 
 

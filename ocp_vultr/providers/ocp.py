@@ -47,7 +47,9 @@ def ocp_name(name: str) -> str:
 
 
 def definition(tool: Tool, strict: bool = True) -> dict[str, Any]:
-    """The tool in the OCP registry shape."""
+    """The tool in the OCP registry shape (only for a tool that is one HTTP operation)."""
+    if tool.method is None or tool.path is None:
+        raise ValueError(f"{tool.name} has no HTTP operation of its own: it has no OCP shape")
     schema = tool.input_validator.schema
     properties: Mapping[str, Any] = schema.get("properties") or {}
     required = set(schema.get("required") or [])

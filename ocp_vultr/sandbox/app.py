@@ -98,7 +98,7 @@ class SandboxState:
         if violations:
             listed = "; ".join(str(v).rstrip(".") for v in violations)
             return vultr_error(400, f"Invalid request: {listed}.")
-        return OPERATIONS[match.tool.operation_id](self._world, arguments)
+        return OPERATIONS[str(match.tool.operation_id)](self._world, arguments)
 
     def _authenticate(self, header: str) -> web.Response | None:
         scheme, _, token = header.partition(" ")
