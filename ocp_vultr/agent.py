@@ -307,19 +307,25 @@ class OCPAgent:
         *,
         tools: Collection[str] | None = None,
         refuse: Refusal | None = None,
+        on_progress: ProgressCallback | None = None,
     ) -> AnsweredCall:
         """Like :meth:`handle_tool_call`, also giving the parsed call and the ToolResult.
 
-        ``refuse(name)`` may return the error that turns a call down before it is sent.
+        ``refuse(name)`` may return the error that turns a call down before it is sent;
+        ``on_progress`` hears of every look of a wait tool.
         """
         self._check_ready()
         if tools is not None and refuse is None:
             refuse = only(tools)
+
+        async def run(name: str, arguments: Any) -> ToolResult:
+            return await self.call_tool(name, arguments, on_progress=on_progress)
+
         return await answer(
             call,
             provider,
             lookup=self.get_tool,
-            run=self.call_tool,
+            run=run,
             refused=self.context.record,
             refuse=refuse,
         )

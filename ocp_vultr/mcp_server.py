@@ -22,6 +22,7 @@ from .agent import OCPAgent
 from .errors import ToolError
 from .tool import Tool
 from .tool_calls import only
+from .waiting import PollSchedule, WaitProgress
 
 if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
@@ -74,6 +75,22 @@ def select(
     return ToolSelection(tuple(enabled), off)
 
 
+def progress_requested(ctx: Any) -> bool:
+    """Whether the client gave a progress token with this request."""
+    meta = getattr(ctx, "meta", None) or {}
+    return meta.get("progress_token", meta.get("progressToken")) is not None
+
+
+def progress_message(progress: WaitProgress) -> str:
+    """One line for a wait's progress: ``waitForSnapshot: status pending after 12 s (3 looks)``."""
+    status = "unknown" if progress.status is None else progress.status
+    looks = "look" if progress.polls == 1 else "looks"
+    return (
+        f"{progress.tool}: status {status} after {progress.elapsed:.0f} s "
+        f"({progress.polls} {looks})"
+    )
+
+
 def build_server(agent: OCPAgent, selection: ToolSelection) -> Server[Any]:
     """An MCP server offering ``selection``'s tools of ``agent``'s registered API."""
     try:
@@ -89,10 +106,14 @@ def build_server(agent: OCPAgent, selection: ToolSelection) -> Server[Any]:
         return types.ListToolsResult(tools=[types.Tool.model_validate(s) for s in shapes])
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        async def report(progress: WaitProgress) -> None:
+            await ctx.session.report_progress(progress.elapsed, message=progress_message(progress))
+
         answered = await agent.answer_tool_call(
             {"name": params.name, "arguments": params.arguments},
             "mcp",
             refuse=selection.refusal,
+            on_progress=report if progress_requested(ctx) else None,
         )
         return types.CallToolResult.model_validate(answered.reply)
 
@@ -109,8 +130,12 @@ async def serve(options: argparse.Namespace) -> None:
     """Register the API as ``options`` say and serve it on stdin/stdout until the client leaves."""
     from mcp.server.stdio import stdio_server
 
+    interval = options.poll_interval
+    schedule = None if interval is None else PollSchedule(interval, interval, max(interval, 10.0))
     async with OCPAgent(
-        agent_type=options.agent_type, allow_insecure_http=options.allow_insecure_http
+        agent_type=options.agent_type,
+        allow_insecure_http=options.allow_insecure_http,
+        poll_schedule=schedule,
     ) as agent:
         api = agent.register_api(API_NAME, base_url=options.base_url, api_key=options.api_key)
         selection = select(
@@ -122,6 +147,16 @@ async def serve(options: argparse.Namespace) -> None:
         server = build_server(agent, selection)
         async with stdio_server() as (read_stream, write_stream):
             await server.run(read_stream, write_stream, server.create_initialization_options())
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return value
 
 
 def _tool_list(text: str) -> list[str]:
@@ -148,6 +183,12 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--tools", type=_tool_list, metavar="A,B", help="offer only these tools")
     parser.add_argument(
         "--agent-type", default="mcp_server", help="OCP-Agent-Type sent with every request"
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=_positive,
+        metavar="SECONDS",
+        help="seconds between the looks of a wait (default: first after 10 s, then 3, 6, 10 s)",
     )
     parser.add_argument(
         "--allow-insecure-http",
