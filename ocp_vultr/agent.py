@@ -11,7 +11,7 @@ from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from .context import DEFAULT_HISTORY_SIZE, AgentContext
-from .dispatcher import ApiBinding, Dispatcher
+from .dispatcher import ApiBinding, Dispatcher, PreparedCall
 from .endpoint import extra_headers, resolve_api_key, resolve_base_url
 from .http_caller import HttpCaller, HttpSettings
 from .json_pointer import resolve
@@ -275,6 +275,13 @@ class OCPAgent:
         self._check_ready()
         arguments = {} if parameters is None else parameters
         return await self._dispatcher.call(name, arguments, on_progress=on_progress)
+
+    def prepare(self, name: str, parameters: Mapping[str, Any] | None = None) -> PreparedCall:
+        """Validate a call and build its request without sending anything (for dry runs);
+        raises the :class:`~ocp_vultr.errors.ToolError` that would stop the call. For a wait
+        tool, the request is the one it polls with."""
+        self._check_ready()
+        return self._dispatcher.prepare(name, {} if parameters is None else parameters)
 
     async def handle_tool_call(
         self, call: Any, provider: str, *, tools: Collection[str] | None = None

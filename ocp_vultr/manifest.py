@@ -116,7 +116,8 @@ def _build_tool(
     where = f"tools[{index}] ({entry['name']})"
     input_schema = folder.load(entry["input_schema"], field=f"{where}.input_schema")
     method = entry.get("method")
-    placements = _placements(entry, input_schema, where, source) if method else {}
+    wait = wait_spec(entry, input_schema, where, source)
+    placements = {} if wait else _placements(entry, input_schema, where, source)
     responses = {
         int(status): ResponseSpec(
             int(status),
@@ -127,9 +128,9 @@ def _build_tool(
         for status, file in entry["responses"].items()
     }
     hints = entry.get("hints", {})
-    if not method:  # a wait: it only reads, however often
+    if wait is not None:
         _closed_object(input_schema, where, source)
-    reads = method in (None, "GET")
+    reads = method in (None, "GET")  # a wait only reads, however often it looks
     return Tool(
         name=entry["name"],
         api_name=api_name,
@@ -147,7 +148,7 @@ def _build_tool(
             open_world=hints.get("open_world", True),
         ),
         title=entry.get("title") or title_from_name(entry["name"]),
-        wait=wait_spec(entry, input_schema),
+        wait=wait,
         pagination=page_spec(entry),
         completion=completion_spec(entry),
     )

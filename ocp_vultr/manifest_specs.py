@@ -15,12 +15,23 @@ from typing import Any
 from .manifest_error import ManifestError
 from .tool import CompletionSpec, PageSpec, Tool, WaitSpec
 
+HTTP_ONLY_FIELDS = ("operation_id", "method", "path", "arguments", "pagination", "completion")
 
-def wait_spec(entry: Mapping[str, Any], input_schema: Mapping[str, Any]) -> WaitSpec | None:
+
+def wait_spec(
+    entry: Mapping[str, Any], input_schema: Mapping[str, Any], where: str, source: Path
+) -> WaitSpec | None:
     """The ``wait`` declaration of a manifest entry, if it has one."""
     declared = entry.get("wait")
     if declared is None:
         return None
+    for field in HTTP_ONLY_FIELDS:
+        if field in entry:
+            raise ManifestError(
+                source,
+                f"{where}.{field}",
+                f"a wait tool has no HTTP operation of its own: remove {field!r}",
+            )
     timeout_argument = declared["timeout_argument"]
     default = _properties(input_schema).get(timeout_argument, {}).get("default")
     return WaitSpec(
@@ -86,14 +97,6 @@ def _check_wait(
             source, f"{where}.tool", f"{spec.tool!r} is not an HTTP tool of this manifest"
         )
     own = _properties(tool.input_validator.schema)
-    passed_on = set(own) - {spec.timeout_argument}
-    theirs = polled.input_validator.schema
-    for name in sorted(passed_on - set(_properties(theirs))):
-        raise ManifestError(source, where, f"argument {name!r} is not an argument of {spec.tool!r}")
-    for name in sorted(_required(theirs) - passed_on):
-        raise ManifestError(
-            source, where, f"{spec.tool!r} requires {name!r}, which the wait does not take"
-        )
     timeout_schema = own.get(spec.timeout_argument)
     if timeout_schema is None or timeout_schema.get("type") not in ("integer", "number"):
         raise ManifestError(
@@ -108,6 +111,14 @@ def _check_wait(
             source,
             f"{where}.timeout_argument",
             f"{spec.timeout_argument!r} needs a default in the schema, or must be required",
+        )
+    passed_on = set(own) - {spec.timeout_argument}
+    theirs = polled.input_validator.schema
+    for name in sorted(passed_on - set(_properties(theirs))):
+        raise ManifestError(source, where, f"argument {name!r} is not an argument of {spec.tool!r}")
+    for name in sorted(_required(theirs) - passed_on):
+        raise ManifestError(
+            source, where, f"{spec.tool!r} requires {name!r}, which the wait does not take"
         )
 
 

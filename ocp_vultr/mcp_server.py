@@ -12,6 +12,7 @@ and correct itself), never as protocol errors. Destructive tools are switched of
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,10 +29,19 @@ if TYPE_CHECKING:
     from mcp.server.lowlevel import Server
 
 API_NAME = "vultr"
+DESCRIPTION = (
+    "Serve the Vultr tools to MCP clients over stdio. Arguments are checked before anything "
+    "is sent; failures come back as results with isError. Destructive tools are off unless "
+    "--allow-destructive; --read-only and --tools narrow the set."
+)
 INSTRUCTIONS = (
     "Tools for the Vultr API v2 snapshot operations. Arguments are checked before anything is "
     "sent; a result with isError explains what to fix. Snapshots take minutes to complete."
 )
+
+
+class UnknownToolsError(ValueError):
+    """``--tools`` names a tool the API does not have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +68,7 @@ def select(
     available = {tool.name: tool for tool in tools}
     unknown = [name for name in names or () if name not in available]
     if unknown:
-        raise ValueError(
+        raise UnknownToolsError(
             f"unknown tool(s) in --tools: {', '.join(unknown)}; available: {', '.join(available)}"
         )
     wanted = list(dict.fromkeys(names)) if names else list(available)
@@ -73,6 +83,16 @@ def select(
             off[name] = "destructive tools are off; start the server with --allow-destructive"
     enabled = [name for name in wanted if name not in off]
     return ToolSelection(tuple(enabled), off)
+
+
+def require_sdk() -> None:
+    """Raise a RuntimeError saying how to install the MCP SDK when it is missing."""
+    try:
+        import mcp.server.lowlevel  # noqa: F401
+    except ImportError:
+        raise RuntimeError(
+            "the MCP server needs the MCP SDK: pip install 'ocp-vultr[mcp]'"
+        ) from None
 
 
 def progress_requested(ctx: Any) -> bool:
@@ -93,13 +113,9 @@ def progress_message(progress: WaitProgress) -> str:
 
 def build_server(agent: OCPAgent, selection: ToolSelection) -> Server[Any]:
     """An MCP server offering ``selection``'s tools of ``agent``'s registered API."""
-    try:
-        from mcp import types
-        from mcp.server.lowlevel import Server
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise RuntimeError(
-            "the MCP server needs the MCP SDK: pip install 'ocp-vultr[mcp]'"
-        ) from exc
+    require_sdk()
+    from mcp import types
+    from mcp.server.lowlevel import Server
 
     async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
         shapes = agent.tools_for("mcp", names=selection.enabled)
@@ -128,6 +144,7 @@ def build_server(agent: OCPAgent, selection: ToolSelection) -> Server[Any]:
 
 async def serve(options: argparse.Namespace) -> None:
     """Register the API as ``options`` say and serve it on stdin/stdout until the client leaves."""
+    require_sdk()
     from mcp.server.stdio import stdio_server
 
     interval = options.poll_interval
@@ -195,7 +212,7 @@ def configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         action="store_true",
         help="allow a plain-http base URL that is not on this machine",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(run=run_mcp_command)
     return parser
 
 
@@ -204,30 +221,34 @@ def add_subparser(subparsers: Any) -> argparse.ArgumentParser:
     return configure(
         subparsers.add_parser(
             "mcp",
-            help="serve the tools to MCP clients over stdio",
-            description=__doc__.split("\n\n")[1] if __doc__ else None,
+            help="serve the tools to MCP clients over stdio (needs ocp-vultr[mcp])",
+            description=DESCRIPTION,
         )
     )
 
 
-def run(options: argparse.Namespace) -> int:
-    """Run the server for parsed ``options``; the exit status."""
-    import anyio
+async def run_mcp_command(options: argparse.Namespace) -> int:
+    """Run the ``mcp`` command: serve until the client leaves; the exit code."""
+    from .cli.exit_codes import CONFIGURATION, INVALID_ARGUMENTS, OK
 
     try:
-        anyio.run(serve, options)
-    except ValueError as exc:  # a bad base URL, key or tool list
+        await serve(options)
+    except UnknownToolsError as exc:
         print(f"ocp-vultr mcp: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
-    return 0
+        return INVALID_ARGUMENTS
+    except (ValueError, RuntimeError) as exc:  # an unusable base URL or key; no MCP SDK
+        print(f"ocp-vultr mcp: {exc}", file=sys.stderr)
+        return CONFIGURATION
+    return OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``ocp-vultr mcp`` on its own (also ``python -m ocp_vultr.mcp_server``)."""
-    parser = configure(argparse.ArgumentParser(prog="ocp-vultr mcp", description=__doc__))
-    return run(parser.parse_args(argv))
+    parser = configure(argparse.ArgumentParser(prog="ocp-vultr mcp", description=DESCRIPTION))
+    try:
+        return asyncio.run(run_mcp_command(parser.parse_args(argv)))
+    except KeyboardInterrupt:
+        return 130
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from mcp import ClientSession, StdioServerParameters, stdio_client  # noqa: E402
 
 KEY = "mcp-test-key-5a1c"
 ALL_TOOLS = load_manifest(bundled_manifest_path()).tool_names()
-SERVER = [sys.executable, "-m", "ocp_vultr.mcp_server"]
+SERVER = [sys.executable, "-m", "ocp_vultr", "mcp"]
 
 
 @pytest.fixture
@@ -146,6 +146,23 @@ def test_an_unknown_tool_in_the_list_is_a_usage_error() -> None:
         stdin=subprocess.DEVNULL,
         check=False,
     )
-    assert done.returncode == 2
+    assert done.returncode == 2, "invalid arguments, as the command's exit codes say"
     assert "unknown tool(s) in --tools: nope" in done.stderr
     assert done.stdout == ""
+
+
+def test_without_the_sdk_the_command_says_what_to_install() -> None:
+    code = (
+        "import sys; sys.modules['mcp'] = None; "
+        "from ocp_vultr.cli import main; sys.exit(main(['mcp']))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+    assert done.returncode == 3
+    assert "pip install 'ocp-vultr[mcp]'" in done.stderr

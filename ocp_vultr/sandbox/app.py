@@ -76,7 +76,11 @@ class SandboxState:
         async def serve() -> web.Response:
             return self._serve(request, raw)
 
-        return await answer_with_fault(fault, request, serve)
+        return await answer_with_fault(fault, request, serve, self._success_status(request))
+
+    def _success_status(self, request: web.Request) -> int:
+        match = self._router.match(request.method, request.path)
+        return min(match.tool.responses) if match else 200
 
     def _serve(self, request: web.Request, raw: bytes) -> web.Response:
         refused = self._authenticate(request.headers.get("Authorization", ""))

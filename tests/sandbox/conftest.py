@@ -7,10 +7,14 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 
+from ocp_vultr import OCPAgent, PollSchedule, RetryPolicy
 from ocp_vultr.sandbox import Sandbox, run_sandbox
 
 KEY = "sandbox-test-key-3f9c2a7e51"
 """Long enough that masking it never touches ordinary words in messages."""
+
+FAST_POLLS = PollSchedule(first_delay=0.02, min_interval=0.02, max_interval=0.05)
+"""Tiny poll intervals so waits end quickly in tests."""
 
 
 @pytest.fixture
@@ -31,3 +35,13 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
     """A plain aiohttp session that sends the test key."""
     async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {KEY}"}) as session:
         yield session
+
+
+@pytest.fixture
+async def agent(sandbox: Sandbox) -> AsyncIterator[OCPAgent]:
+    """An agent registered against the sandbox: fast polls, no client rate limit, no retries."""
+    async with OCPAgent(
+        rate_limit=None, timeout=5.0, poll_schedule=FAST_POLLS, retry=RetryPolicy(max_attempts=1)
+    ) as client:
+        client.register_api("vultr", base_url=sandbox.base_url, api_key=KEY)
+        yield client
