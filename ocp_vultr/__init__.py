@@ -8,6 +8,7 @@
 
 from ._version import __version__
 from .agent import OCPAgent, RegisteredApi
+from .context import AgentContext, CallRecord
 from .errors import (
     ApiError,
     AuthFailedError,
@@ -25,15 +26,21 @@ from .errors import (
 )
 from .manifest import ApiSpec, load_manifest
 from .manifest_error import ManifestError
+from .providers import PROVIDERS
 from .result import ToolResult
 from .retry import RetryPolicy
 from .tool import CompletionSpec, PageSpec, Tool, ToolHints, WaitSpec
+from .tool_calls import AnsweredCall
 from .waiting import PollSchedule, WaitProgress
 
 __all__ = [
+    "PROVIDERS",
+    "AgentContext",
+    "AnsweredCall",
     "ApiError",
     "ApiSpec",
     "AuthFailedError",
+    "CallRecord",
     "CompletionSpec",
     "InvalidArgumentsError",
     "InvalidResponseError",
