@@ -16,16 +16,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Callable, Coroutine, Sequence
+from importlib import import_module
 from typing import Any
 
 from .._version import __version__
-from .call import run_call
-from .catalog import FORMATS, run_schema, run_tools
-from .demo import run_demo
 from .exit_codes import INTERRUPTED
-from .serve import run_sandbox_command
 
 Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+FORMATS = ("json-schema", "openai", "anthropic")
 
 EPILOG = """exit codes: 0 ok; 1 the API call failed; 2 invalid arguments (nothing sent);
 3 configuration (no key, key refused, bad base URL); 4 --wait reached its deadline; 130 Ctrl-C.
@@ -67,16 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds the demo snapshot stays pending (default 3)",
     )
-    demo.set_defaults(run=run_demo)
+    demo.set_defaults(run="demo:run_demo")
 
     tools = commands.add_parser("tools", help="list the tools")
     tools.add_argument("--json", action="store_true", help="print them as JSON")
-    tools.set_defaults(run=run_tools)
+    tools.set_defaults(run="catalog:run_tools")
 
     schema = commands.add_parser("schema", help="print a tool's schema or provider entry")
     schema.add_argument("tool", metavar="TOOL")
     schema.add_argument("--format", choices=FORMATS, default="json-schema")
-    schema.set_defaults(run=run_schema)
+    schema.set_defaults(run="catalog:run_schema")
 
     call = commands.add_parser(
         "call", help="call a tool", epilog=EPILOG, formatter_class=argparse.RawTextHelpFormatter
@@ -114,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument(
         "--timeout", type=_positive, default=30.0, metavar="S", help="seconds per HTTP attempt"
     )
-    call.set_defaults(run=run_call)
+    call.set_defaults(run="call:run_call")
 
     sandbox = commands.add_parser("sandbox", help="serve a local Vultr-compatible sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -134,14 +132,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="requests per second per client (default 30; 0: none)",
     )
-    sandbox.set_defaults(run=run_sandbox_command)
+    sandbox.set_defaults(run="serve:run_sandbox_command")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    command: Command = args.run
+    module, _, function = args.run.partition(":")
+    command: Command = getattr(import_module(f"{__name__}.{module}"), function)
     try:
         return asyncio.run(command(args))
     except KeyboardInterrupt:

@@ -14,8 +14,6 @@ from .call import tool_named
 from .exit_codes import OK
 from .output import fail, print_json
 
-FORMATS = ("json-schema", "openai", "anthropic")
-
 
 def _catalog_agent() -> OCPAgent:
     agent = OCPAgent()
