@@ -38,7 +38,11 @@ class _Snapshot:
 
 
 class SnapshotStore:
-    """Every snapshot of one sandbox, in creation order."""
+    """Every snapshot of one sandbox, in creation order.
+
+    ``complete_after`` (seconds from creation to ``complete``; ``None``: never on its own) may
+    be changed at any time, for example by a test that needs a snapshot to stay pending.
+    """
 
     def __init__(
         self,
