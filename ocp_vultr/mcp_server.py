@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .agent import OCPAgent
-from .errors import ToolError
-from .tool import Tool
-from .tool_calls import only
-from .waiting import PollSchedule, WaitProgress
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the command line imports this module; the rest loads when it runs
     from mcp.server.lowlevel import Server
+
+    from .agent import OCPAgent
+    from .errors import ToolError
+    from .tool import Tool
+    from .waiting import WaitProgress
 
 API_NAME = "vultr"
 DESCRIPTION = (
@@ -53,6 +53,8 @@ class ToolSelection:
 
     def refusal(self, name: str) -> ToolError | None:
         """The error for calling ``name`` here, or ``None`` when it is offered."""
+        from .tool_calls import only
+
         why = self.switched_off.get(name)
         return only(self.enabled, f" ({why})" if why else "")(name)
 
@@ -146,6 +148,9 @@ async def serve(options: argparse.Namespace) -> None:
     """Register the API as ``options`` say and serve it on stdin/stdout until the client leaves."""
     require_sdk()
     from mcp.server.stdio import stdio_server
+
+    from .agent import OCPAgent
+    from .waiting import PollSchedule
 
     interval = options.poll_interval
     schedule = None if interval is None else PollSchedule(interval, interval, max(interval, 10.0))

@@ -392,3 +392,32 @@ async def test_tools_for_selects_by_name_and_read_only() -> None:
             agent.tools_for("openai", names=["nope"])
         with pytest.raises(ValueError, match="unknown provider 'cohere'; known: openai"):
             agent.tools_for("cohere")
+
+
+def test_the_schema_command_offers_every_provider() -> None:
+    from ocp_vultr.cli import FORMATS
+
+    assert ("json-schema", *PROVIDERS) == FORMATS
+
+
+@pytest.mark.parametrize("provider", list(PROVIDERS))
+def test_the_schema_command_prints_each_shape(
+    provider: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ocp_vultr.cli import main
+
+    assert main(["schema", "getSnapshot", "--format", provider]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    agent = OCPAgent()
+    agent.register_api("vultr")
+    expected = agent.tools_for(provider, names=["getSnapshot"])[0]
+    assert printed == expected
+
+
+def test_the_schema_command_has_no_ocp_shape_for_a_wait(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ocp_vultr.cli import main
+
+    assert main(["schema", "waitForSnapshot", "--format", "ocp"]) == 2
+    assert "no HTTP operation of its own" in capsys.readouterr().err

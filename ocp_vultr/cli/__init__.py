@@ -4,7 +4,7 @@
 
     ocp-vultr demo                                  the main job against a local sandbox
     ocp-vultr tools [--json]                        the tools and what they do
-    ocp-vultr schema TOOL [--format FORMAT]         a tool's JSON Schema / OpenAI / Anthropic entry
+    ocp-vultr schema TOOL [--format FORMAT]         a tool's JSON Schema or provider entry
     ocp-vultr call TOOL key=value… [--json …] [--wait] [--dry-run]
     ocp-vultr sandbox [--host H] [--port N] [--api-key K] [--complete-after S]
     ocp-vultr mcp [--allow-destructive] [--read-only] [--tools A,B]   an MCP server on stdio
@@ -17,17 +17,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Callable, Coroutine, Sequence
+from importlib import import_module
 from typing import Any
 
 from .._version import __version__
 from ..mcp_server import add_subparser as add_mcp_command
-from .call import run_call
-from .catalog import FORMATS, run_schema, run_tools
-from .demo import run_demo
 from .exit_codes import INTERRUPTED
-from .serve import run_sandbox_command
 
 Command = Callable[[argparse.Namespace], Coroutine[Any, Any, int]]
+FORMATS = ("json-schema", "openai", "openai-responses", "anthropic", "gemini", "mcp", "ocp")
+"""``schema --format``: the plain JSON Schema, or one provider's shape (see ``providers``)."""
 
 EPILOG = """exit codes: 0 ok; 1 the API call failed; 2 invalid arguments (nothing sent);
 3 configuration (no key, key refused, bad base URL); 4 --wait reached its deadline; 130 Ctrl-C.
@@ -69,16 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="seconds the demo snapshot stays pending (default 3)",
     )
-    demo.set_defaults(run=run_demo)
+    demo.set_defaults(run="demo:run_demo")
 
     tools = commands.add_parser("tools", help="list the tools")
     tools.add_argument("--json", action="store_true", help="print them as JSON")
-    tools.set_defaults(run=run_tools)
+    tools.set_defaults(run="catalog:run_tools")
 
     schema = commands.add_parser("schema", help="print a tool's schema or provider entry")
     schema.add_argument("tool", metavar="TOOL")
     schema.add_argument("--format", choices=FORMATS, default="json-schema")
-    schema.set_defaults(run=run_schema)
+    schema.set_defaults(run="catalog:run_schema")
 
     call = commands.add_parser(
         "call", help="call a tool", epilog=EPILOG, formatter_class=argparse.RawTextHelpFormatter
@@ -116,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument(
         "--timeout", type=_positive, default=30.0, metavar="S", help="seconds per HTTP attempt"
     )
-    call.set_defaults(run=run_call)
+    call.set_defaults(run="call:run_call")
 
     sandbox = commands.add_parser("sandbox", help="serve a local Vultr-compatible sandbox")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -136,16 +135,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="requests per second per client (default 30; 0: none)",
     )
-    sandbox.set_defaults(run=run_sandbox_command)
+    sandbox.set_defaults(run="serve:run_sandbox_command")
 
-    add_mcp_command(commands)
+    add_mcp_command(commands).set_defaults(run="mcp:run_mcp_command")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = build_parser().parse_args(argv)
-    command: Command = args.run
+    module, _, function = args.run.partition(":")
+    command: Command = getattr(import_module(f"{__name__}.{module}"), function)
     try:
         return asyncio.run(command(args))
     except KeyboardInterrupt:

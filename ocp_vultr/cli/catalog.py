@@ -9,14 +9,10 @@ from typing import Any
 from ..agent import OCPAgent
 from ..errors import ToolError
 from ..manifest import bundled_manifest_path, load_manifest
-from ..providers import PROVIDERS
 from ..tool import Tool
 from .call import tool_named
 from .exit_codes import INVALID_ARGUMENTS, OK
 from .output import fail, print_json, say
-
-FORMATS = ("json-schema", *PROVIDERS)
-"""The plain JSON Schema, or the tool in one provider's shape (``openai`` is strict)."""
 
 
 def _catalog_agent() -> OCPAgent:

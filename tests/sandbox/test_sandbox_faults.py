@@ -175,3 +175,24 @@ def test_fault_arguments_are_checked() -> None:
         Fault.delay(-1)
     with pytest.raises(ValueError, match="times"):
         FaultRules().add("GET", "*", Fault.status(500), times=0)
+
+
+async def test_spoiled_answers_keep_the_route_success_status_when_refused(
+    sandbox: Sandbox, http: aiohttp.ClientSession
+) -> None:
+    sandbox.faults.add("PUT", "/snapshots/{id}", Fault.schema_violation({"odd": 1}))
+    sandbox.faults.add("GET", "/snapshots/{id}", Fault.malformed_json())
+    async with http.put(sandbox.url("/snapshots/missing"), json={"description": "x"}) as put:
+        assert (put.status, await put.json()) == (200, {"odd": 1})  # a 204 cannot carry it
+    async with http.get(sandbox.url("/snapshots/missing")) as get:
+        assert get.status == 200
+        assert get.content_type == "application/json"
+
+
+async def test_request_log_slices_like_a_list(post: Post) -> None:
+    sb, http, body = post
+    for _ in range(3):
+        await _send(http, sb, body)
+    assert [r.status for r in sb.requests[-2:]] == [201, 201]
+    assert sb.requests[0] is next(iter(sb.requests))
+    assert len(sb.requests[:]) == 3
