@@ -74,7 +74,6 @@ def select(
             f"unknown tool(s) in --tools: {', '.join(unknown)}; available: {', '.join(available)}"
         )
     wanted = list(dict.fromkeys(names)) if names else list(available)
-    enabled: list[str] = []
     off: dict[str, str] = {}
     for name, tool in available.items():
         if name not in wanted:
@@ -83,8 +82,7 @@ def select(
             off[name] = "the server runs with --read-only"
         elif tool.hints.destructive and not allow_destructive:
             off[name] = "destructive tools are off; start the server with --allow-destructive"
-    enabled = [name for name in wanted if name not in off]
-    return ToolSelection(tuple(enabled), off)
+    return ToolSelection(tuple(name for name in wanted if name not in off), off)
 
 
 def require_sdk() -> None:

@@ -166,3 +166,36 @@ def test_without_the_sdk_the_command_says_what_to_install() -> None:
     )
     assert done.returncode == 3
     assert "pip install 'ocp-vultr[mcp]'" in done.stderr
+
+
+def test_selection_rules() -> None:
+    from ocp_vultr import OCPAgent
+    from ocp_vultr.mcp_server import UnknownToolsError, select
+
+    tools = OCPAgent().register_api("vultr").tools
+    default = select(tools)
+    assert "deleteSnapshot" not in default.enabled
+    refusal = default.refusal("deleteSnapshot")
+    assert refusal is not None
+    assert refusal.code == "unknown_tool"
+    assert default.refusal("createSnapshot") is None
+    assert select(tools, allow_destructive=True).enabled == tuple(ALL_TOOLS)
+    narrowed = select(tools, names=["deleteSnapshot", "getSnapshot"], read_only=True)
+    assert narrowed.enabled == ("getSnapshot",)
+    assert narrowed.switched_off["deleteSnapshot"] == "the server runs with --read-only"
+    with pytest.raises(UnknownToolsError, match="nope"):
+        select(tools, names=["nope"])
+
+
+def test_progress_is_sent_only_when_asked_for() -> None:
+    from types import SimpleNamespace
+
+    from ocp_vultr.mcp_server import progress_message, progress_requested
+    from ocp_vultr.waiting import WaitProgress
+
+    assert progress_requested(SimpleNamespace(meta={"progress_token": "t1"}))
+    assert progress_requested(SimpleNamespace(meta={"progress_token": 0}))
+    assert not progress_requested(SimpleNamespace(meta=None))
+    assert not progress_requested(SimpleNamespace(meta={}))
+    seen = WaitProgress("waitForSnapshot", "pending", 12.4, 1, False, None)
+    assert progress_message(seen) == "waitForSnapshot: status pending after 12 s (1 look)"
