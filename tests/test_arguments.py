@@ -109,7 +109,7 @@ async def test_unknown_tool_names_the_tools_that_exist(server: RecordingServer) 
     assert result.error is not None
     assert result.error.code == "unknown_tool"
     assert "There is no tool named 'createSnapshots'" in result.error.message
-    assert "Did you mean createSnapshot?" in result.error.message
+    assert "Did you mean createSnapshot," in result.error.message
     assert "createSnapshot" in result.error.details["available"]
 
 
