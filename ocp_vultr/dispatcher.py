@@ -189,11 +189,14 @@ class Dispatcher:
         binding = prepared.binding
         if binding.key is None:
             return ToolResult(tool=name, ok=False, error=_missing_key(binding))
+        response: HttpResponse | None = None
         try:
             response = await self.send(prepared, binding.key)
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
             error = failure
+            if response is not None:
+                error.details.setdefault("attempts", response.attempts)
             if _outcome_is_unknown(prepared.tool, error):
                 error = _outcome_unknown(prepared.tool, error)
             return ToolResult(

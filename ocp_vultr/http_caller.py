@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -84,26 +85,21 @@ class _AttemptFailed(Exception):
         self.reached_server = reached_server
 
 
-async def _on_request_start(
-    session: aiohttp.ClientSession, ctx: SimpleNamespace, params: Any
-) -> None:
-    progress = ctx.trace_request_ctx
-    if isinstance(progress, SimpleNamespace):
-        progress.headers_sent = False
+def _headers_sent_marker(value: bool) -> Callable[..., Awaitable[None]]:
+    """A trace callback recording in the request's progress whether its headers were sent."""
 
+    async def mark(session: aiohttp.ClientSession, ctx: SimpleNamespace, params: Any) -> None:
+        progress = ctx.trace_request_ctx
+        if isinstance(progress, SimpleNamespace):
+            progress.headers_sent = value
 
-async def _on_headers_sent(
-    session: aiohttp.ClientSession, ctx: SimpleNamespace, params: Any
-) -> None:
-    progress = ctx.trace_request_ctx
-    if isinstance(progress, SimpleNamespace):
-        progress.headers_sent = True
+    return mark
 
 
 def _trace_config() -> aiohttp.TraceConfig:
     config = aiohttp.TraceConfig()
-    config.on_request_start.append(_on_request_start)
-    config.on_request_headers_sent.append(_on_headers_sent)
+    config.on_request_start.append(_headers_sent_marker(False))
+    config.on_request_headers_sent.append(_headers_sent_marker(True))
     return config
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 MASK = "***"
+MIN_REDACTED_LENGTH = 8
 
 
 class ApiKey:
@@ -26,8 +27,14 @@ class ApiKey:
         return hashlib.sha256(self._value.encode()).hexdigest()[:12]
 
     def redact(self, text: str) -> str:
-        """``text`` with every occurrence of the key replaced by a mask."""
-        return text.replace(self._value, MASK) if self._value in text else text
+        """``text`` with every occurrence of the key replaced by a mask.
+
+        Keys shorter than :data:`MIN_REDACTED_LENGTH` (placeholders such as ``"k"`` in tests)
+        are left alone: masking them would garble ordinary words, and they guard nothing.
+        """
+        if len(self._value) < MIN_REDACTED_LENGTH or self._value not in text:
+            return text
+        return text.replace(self._value, MASK)
 
     def __repr__(self) -> str:
         return f"ApiKey({MASK})"

@@ -105,15 +105,10 @@ class SchemaValidator:
 
     def violations(self, value: Any) -> list[Violation]:
         """Every way ``value`` breaks the schema, in document order; empty when it matches."""
-        errors = sorted(self._validator.iter_errors(value), key=_error_sort_key)
         out: list[Violation] = []
-        for error in errors:
+        for error in self._validator.iter_errors(value):
             out.extend(_describe(error))
-        return out
-
-
-def _error_sort_key(error: ValidationError) -> tuple[str, str]:
-    return (error.json_path, str(error.validator))
+        return sorted(out, key=lambda v: (v.path, v.keyword))
 
 
 def _child_path(parent: str, key: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ocp_vultr import OCPAgent
 from ocp_vultr.sandbox import Sandbox
@@ -134,7 +135,7 @@ async def test_unknown_instance_is_an_api_error_with_vultrs_message(
 
 
 async def test_invalid_arguments_send_nothing(agent: OCPAgent, sandbox: Sandbox) -> None:
-    cases = [
+    cases: list[tuple[str, dict[str, Any]]] = [
         ("getSnapshot", {}),
         ("listSnapshots", {"per_page": 501}),
         ("putSnapshotsSnapshotId", {"snapshot_id": "x"}),
