@@ -31,9 +31,6 @@ _JSON_TYPE_NAMES = {
     "null": "null",
 }
 
-_A_TYPE = {**_JSON_TYPE_NAMES, "boolean": "a boolean"}
-"""How a value that was given is named in a message (``not an integer (3)``)."""
-
 
 @dataclass(frozen=True, slots=True)
 class Violation:
@@ -162,8 +159,7 @@ def _describe(error: ValidationError) -> list[Violation]:
 
 
 def _phrase(keyword: str, expected: Any, instance: Any, schema: Mapping[str, Any]) -> str:
-    kind = json_type_of(instance)
-    got = f"{_A_TYPE.get(kind, kind)} ({short_repr(instance)})"
+    got = f"{json_type_of(instance)} ({short_repr(instance)})"
     if keyword == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_JSON_TYPE_NAMES.get(k, str(k)) for k in kinds)

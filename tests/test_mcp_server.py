@@ -40,9 +40,16 @@ async def connect(sandbox: Sandbox, *flags: str) -> AsyncIterator[ClientSession]
         yield session
 
 
+def text_of(result: Any) -> str:
+    (content,) = result.content
+    assert isinstance(content, mcp.types.TextContent)
+    text: str = content.text
+    return text
+
+
 def error_of(result: Any) -> dict[str, Any]:
     assert result.is_error is True
-    error: dict[str, Any] = json.loads(result.content[0].text)["error"]
+    error: dict[str, Any] = json.loads(text_of(result))["error"]
     return error
 
 
@@ -73,7 +80,7 @@ async def test_default_server(sandbox: Sandbox) -> None:
         bad = await session.call_tool("createSnapshot", {"instance_id": 7, "extra": True})
         error = error_of(bad)
         assert error["code"] == "invalid_arguments"
-        assert "$.instance_id: must be a string, not an integer (7)" in error["message"]
+        assert "$.instance_id: must be a string, not integer (7)" in error["message"]
         assert "$.extra: unexpected argument 'extra'" in error["message"]
 
         off = await session.call_tool("deleteSnapshot", {"snapshot_id": snapshot["id"]})
@@ -116,7 +123,7 @@ async def test_destructive_tools_on_request(sandbox: Sandbox) -> None:
         snapshot_id = made.structured_content["snapshot"]["id"]
         gone = await session.call_tool("deleteSnapshot", {"snapshot_id": snapshot_id})
         assert gone.is_error is False
-        assert json.loads(gone.content[0].text) == {"ok": True, "status": 204, "data": None}
+        assert json.loads(text_of(gone)) == {"ok": True, "status": 204, "data": None}
     assert sandbox.requests.count("DELETE", "/snapshots/{id}") == 1
 
 

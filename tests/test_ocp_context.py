@@ -5,12 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft7Validator
-from recorder import Recorder, start_recorder
 
 from ocp_vultr import OCPAgent
 from ocp_vultr.context import AgentContext
@@ -24,6 +22,8 @@ from ocp_vultr.ocp_headers import (
 )
 from ocp_vultr.result import ToolResult
 
+from .recording_server import RecordingServer, Reply
+
 CONTEXT_SCHEMA = Draft7Validator(
     json.loads((Path(__file__).parent / "reference/ocp-spec/ocp-context.json").read_text())
 )
@@ -33,26 +33,18 @@ SECRET_ARG = "canary-argument-value-41d2"
 HEADER_SAFE = re.compile(r"^[\x20-\x7e]*$")
 
 
-@pytest.fixture
-async def recorder() -> AsyncIterator[Recorder]:
-    server = await start_recorder()
-    yield server
-    assert server.server is not None
-    await server.server.close()
-
-
 def ocp_headers(headers: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.lower().startswith("ocp-")}
 
 
-async def test_every_request_carries_the_required_headers(recorder: Recorder) -> None:
+async def test_every_request_carries_the_required_headers(server: RecordingServer) -> None:
     async with OCPAgent(rate_limit=None) as agent:
-        agent.register_api("vultr", base_url=recorder.base_url, api_key=KEY)
+        agent.register_api("vultr", base_url=server.base_url, api_key=KEY)
         await agent.call_tool("createSnapshot", {"instance_id": INSTANCE})
         await agent.call_tool("createSnapshot", {"instance_id": INSTANCE})
         context_id = agent.context.context_id
     assert re.match(r"^ocp-[a-f0-9]{24}$", context_id)
-    for request in recorder.requests:
+    for request in server.requests:
         assert ocp_headers(request.headers) == {
             "OCP-Context-ID": context_id,
             "OCP-Agent-Type": "ai_agent",
@@ -60,7 +52,7 @@ async def test_every_request_carries_the_required_headers(recorder: Recorder) ->
         }
 
 
-async def test_goal_user_and_workspace_are_sent_when_set(recorder: Recorder) -> None:
+async def test_goal_user_and_workspace_are_sent_when_set(server: RecordingServer) -> None:
     async with OCPAgent(
         "backup_bot",
         user="alice",
@@ -68,12 +60,12 @@ async def test_goal_user_and_workspace_are_sent_when_set(recorder: Recorder) -> 
         agent_goal="nightly backups",
         rate_limit=None,
     ) as agent:
-        agent.register_api("vultr", base_url=recorder.base_url, api_key=KEY)
+        agent.register_api("vultr", base_url=server.base_url, api_key=KEY)
         await agent.call_tool("createSnapshot", {"instance_id": INSTANCE})
         agent.agent_goal = "clean up old snapshots"
         agent.user = None
         await agent.call_tool("createSnapshot", {"instance_id": INSTANCE})
-    first, second = (ocp_headers(r.headers) for r in recorder.requests)
+    first, second = (ocp_headers(r.headers) for r in server.requests)
     assert first["OCP-Agent-Type"] == "backup_bot"
     assert (first["OCP-Current-Goal"], first["OCP-User"], first["OCP-Workspace"]) == (
         "nightly backups",
@@ -85,7 +77,7 @@ async def test_goal_user_and_workspace_are_sent_when_set(recorder: Recorder) -> 
     assert second["OCP-Context-ID"] == first["OCP-Context-ID"]
 
 
-async def test_header_values_are_cleaned_and_bounded(recorder: Recorder) -> None:
+async def test_header_values_are_cleaned_and_bounded(server: RecordingServer) -> None:
     goal = "Back up\r\nX-Injected: yes\n" + "é日" * 300
     async with OCPAgent(
         agent_type="agent\ttype " * 20,
@@ -94,10 +86,10 @@ async def test_header_values_are_cleaned_and_bounded(recorder: Recorder) -> None
         agent_goal=goal,
         rate_limit=None,
     ) as agent:
-        agent.register_api("vultr", base_url=recorder.base_url, api_key=KEY)
+        agent.register_api("vultr", base_url=server.base_url, api_key=KEY)
         await agent.call_tool("createSnapshot", {"instance_id": INSTANCE})
-    sent = ocp_headers(recorder.requests[0].headers)
-    assert "X-Injected" not in recorder.requests[0].headers
+    sent = ocp_headers(server.requests[0].headers)
+    assert "X-Injected" not in server.requests[0].headers
     for name, value in sent.items():
         assert HEADER_SAFE.match(value), name
         assert len(value) <= MAX_LENGTHS.get(name, 64), name
@@ -135,16 +127,18 @@ def test_a_given_context_id_is_kept() -> None:
     assert AgentContext(context_id="ocp-a1b2c3d4").context_id == "ocp-a1b2c3d4"
 
 
-async def test_no_session_header_unless_asked_for(recorder: Recorder) -> None:
+async def test_no_session_header_unless_asked_for(server: RecordingServer) -> None:
     async with OCPAgent(rate_limit=None) as agent:
-        agent.register_api("vultr", base_url=recorder.base_url, api_key=KEY)
+        agent.register_api("vultr", base_url=server.base_url, api_key=KEY)
         await agent.call_tool("createSnapshot", {"instance_id": INSTANCE})
-    assert "OCP-Session" not in recorder.requests[0].headers
+    assert "OCP-Session" not in server.requests[0].headers
 
 
-async def test_session_and_history_never_hold_arguments_or_the_key(recorder: Recorder) -> None:
+async def test_session_and_history_never_hold_arguments_or_the_key(server: RecordingServer) -> None:
     async with OCPAgent(rate_limit=None, send_session=True, history_size=3) as agent:
-        agent.register_api("vultr", base_url=recorder.base_url, api_key=KEY)
+        agent.register_api("vultr", base_url=server.base_url, api_key=KEY)
+        not_found = Reply(status=404, body={"error": "Invalid instance-id.", "status": 404})
+        server.script(Reply(), Reply(), Reply(), Reply(), not_found)
         for _ in range(4):
             await agent.call_tool(
                 "createSnapshot", {"instance_id": INSTANCE, "description": SECRET_ARG}
@@ -160,10 +154,10 @@ async def test_session_and_history_never_hold_arguments_or_the_key(recorder: Rec
     ]
     assert exported["session"]["interaction_count"] == 6
     assert CONTEXT_SCHEMA.is_valid(exported)
-    last = decode_session(recorder.requests[-1].headers["OCP-Session"])
+    last = decode_session(server.requests[-1].headers["OCP-Session"])
     assert CONTEXT_SCHEMA.is_valid(last)
     assert [h["result"] for h in last["history"]] == ["ok 201", "ok 201", "ok 201"]
-    everything = json.dumps([exported, *(r.headers for r in recorder.requests)])
+    everything = json.dumps([exported, *(r.headers for r in server.requests)])
     assert SECRET_ARG not in everything
     assert INSTANCE not in everything
     assert KEY not in everything.replace(f"Bearer {KEY}", "")
@@ -191,13 +185,13 @@ def test_session_stays_under_its_limit_by_leaving_out_old_calls() -> None:
         encode_session(context, limit=300)
 
 
-async def test_ten_thousand_calls_in_one_session(recorder: Recorder) -> None:
+async def test_ten_thousand_calls_in_one_session(server: RecordingServer) -> None:
     """Every call succeeds and every header stays within its bound, however long the session."""
     calls = 10_000
     async with OCPAgent(
         agent_goal="g" * 1000, user="alice", send_session=True, rate_limit=None
     ) as agent:
-        agent.register_api("vultr", base_url=recorder.base_url, api_key=KEY)
+        agent.register_api("vultr", base_url=server.base_url, api_key=KEY)
         semaphore = asyncio.Semaphore(32)
 
         async def one(index: int) -> bool:
@@ -211,16 +205,16 @@ async def test_ten_thousand_calls_in_one_session(recorder: Recorder) -> None:
         assert all(outcomes)
         assert agent.context.interaction_count == calls
         assert len(agent.context.history) == agent.context.history_size == 100
-    assert len(recorder.requests) == calls
-    largest = max(len(r.headers["OCP-Session"]) for r in recorder.requests)
+    assert len(server.requests) == calls
+    largest = max(len(r.headers["OCP-Session"]) for r in server.requests)
     assert largest <= MAX_SESSION_BYTES
-    context_ids = {r.headers["OCP-Context-ID"] for r in recorder.requests}
+    context_ids = {r.headers["OCP-Context-ID"] for r in server.requests}
     assert context_ids == {agent.context.context_id}
-    for request in recorder.requests:
+    for request in server.requests:
         for name, value in ocp_headers(request.headers).items():
             assert HEADER_SAFE.match(value)
             assert len(value) <= MAX_LENGTHS.get(name, MAX_SESSION_BYTES)
-    sessions = [decode_session(r.headers["OCP-Session"]) for r in recorder.requests]
+    sessions = [decode_session(r.headers["OCP-Session"]) for r in server.requests]
     latest = max(sessions, key=lambda s: s["session"]["interaction_count"])
     assert latest["session"]["interaction_count"] >= calls - 32
     assert CONTEXT_SCHEMA.is_valid(latest)

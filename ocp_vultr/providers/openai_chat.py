@@ -2,7 +2,7 @@
 
 A definition is ``{"type": "function", "function": {name, description, parameters, strict}}``.
 With ``strict`` the parameters are rewritten by :func:`~.strict_schema.strict_schema`; a tool
-whose schema strict mode cannot express is offered non-strict (``"strict": false``).
+whose schema strict mode cannot express is offered non-strict (no ``"strict"`` key).
 """
 
 from __future__ import annotations
@@ -31,17 +31,17 @@ def parameters(tool: Tool, strict: bool) -> tuple[dict[str, Any], bool]:
 
 
 def definition(tool: Tool, strict: bool = True) -> dict[str, Any]:
-    """An entry of Chat Completions ``tools``."""
+    """An entry of Chat Completions ``tools`` (``"strict": true`` only when strict; Chat
+    Completions reads a missing ``strict`` as false)."""
     params, is_strict = parameters(tool, strict)
-    return {
-        "type": "function",
-        "function": {
-            "name": tool.name,
-            "description": tool.description,
-            "parameters": params,
-            "strict": is_strict,
-        },
+    function: dict[str, Any] = {
+        "name": tool.name,
+        "description": tool.description,
+        "parameters": params,
     }
+    if is_strict:
+        function["strict"] = True
+    return {"type": "function", "function": function}
 
 
 def read_call(call: Any) -> ToolCall:
