@@ -14,21 +14,21 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import (
     AuthFailedError,
     InvalidArgumentsError,
     InvalidResponseError,
-    OutcomeUnknownError,
     ToolError,
     UnknownToolError,
 )
 from .http_caller import HttpCaller, HttpResponse, ResponseTooLarge
 from .rate_limit import shared_limiter
+from .recovery import Recovered, resolve_outcome
 from .request import HttpRequest, build_request
 from .result import ToolResult
-from .retry import IDEMPOTENT_METHODS
 from .secret import ApiKey
 from .status_errors import error_for_status, truncate
 from .tool import Tool
@@ -106,6 +106,7 @@ class Dispatcher:
     async def call(self, name: str, arguments: Any) -> ToolResult:
         """Run one tool call; every failure is returned in the result, never raised."""
         started = time.monotonic()
+        started_at = datetime.now(UTC)
         try:
             prepared = self.prepare(name, arguments)
         except ToolError as refused:
@@ -115,19 +116,35 @@ class Dispatcher:
         binding = prepared.binding
         if binding.key is None:
             return ToolResult(tool=name, ok=False, error=_missing_key(binding))
+        attempts = 1
         try:
             response = await self.send(prepared, binding.key)
+            attempts = response.attempts
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
-            error = failure
-            if _outcome_is_unknown(prepared.tool, error):
-                error = _outcome_unknown(prepared.tool, error)
+            attempts = int(failure.details.get("attempts", attempts))
+            outcome: Recovered | ToolError = failure
+            if _effect_unconfirmed(prepared, failure):
+                outcome = await resolve_outcome(
+                    prepared.tool, arguments, started_at, failure, self.call
+                )
+            if isinstance(outcome, Recovered):
+                logger.debug("%s: lost answer recovered by a lookup", name)
+                return ToolResult(
+                    tool=name,
+                    ok=True,
+                    data=outcome.data,
+                    attempts=attempts,
+                    elapsed=time.monotonic() - started,
+                    recovered=True,
+                    metadata={"recovery": {**outcome.details, "lookups": outcome.lookups}},
+                )
             return ToolResult(
                 tool=name,
                 ok=False,
-                status=error.status,
-                error=_redacted(error, binding.key),
-                attempts=int(error.details.get("attempts", 1)),
+                status=outcome.status,
+                error=_redacted(outcome, binding.key),
+                attempts=attempts,
                 elapsed=time.monotonic() - started,
             )
         return ToolResult(
@@ -135,7 +152,7 @@ class Dispatcher:
             ok=True,
             status=response.status,
             data=data,
-            attempts=response.attempts,
+            attempts=attempts,
             elapsed=time.monotonic() - started,
         )
 
@@ -227,23 +244,19 @@ def _checked_body(tool: Tool, response: HttpResponse) -> Any:
     return body
 
 
-def _outcome_is_unknown(tool: Tool, error: ToolError) -> bool:
-    """Whether a failed non-idempotent call may still have taken effect."""
-    if tool.method in IDEMPOTENT_METHODS:
+def _effect_unconfirmed(prepared: PreparedCall, error: ToolError) -> bool:
+    """Whether a failed call that is unsafe to repeat may have taken effect unseen.
+
+    That is a request that reached the server and got no usable answer (timeout, dropped
+    connection, 5xx), or a success status whose body could not be used.
+    """
+    if prepared.request.resend_safe:
         return False
     if error.code in ("timeout", "network_error"):
         return bool(error.details.get("reached_server", True))
+    if error.code == "invalid_response":
+        return error.status is not None and 200 <= error.status < 300
     return error.code == "server_error"
-
-
-def _outcome_unknown(tool: Tool, cause: ToolError) -> OutcomeUnknownError:
-    return OutcomeUnknownError(
-        f"{tool.name} may have taken effect: the request reached the server but no answer "
-        f"confirms it ({cause.message}) Do not call {tool.name} again yet: first list the "
-        "existing resources and look for one created in the last minutes.",
-        status=cause.status,
-        details={**cause.details, "cause": cause.code},
-    )
 
 
 def _redacted(error: ToolError, key: ApiKey | None) -> ToolError:

@@ -21,9 +21,9 @@ from yarl import URL
 
 from ._version import __version__
 from .errors import NetworkError, RequestTimeoutError, ToolError
-from .rate_limit import SlidingWindowLimiter
+from .rate_limit import Permit, SlidingWindowLimiter
 from .request import HttpRequest
-from .retry import RetryPolicy
+from .retry import RETRYABLE_STATUSES, RetryPolicy
 from .secret import ApiKey
 from .status_errors import parse_retry_after
 
@@ -98,6 +98,8 @@ async def _on_headers_sent(
     progress = ctx.trace_request_ctx
     if isinstance(progress, SimpleNamespace):
         progress.headers_sent = True
+        if progress.permit is not None:
+            progress.permit.sent()
 
 
 def _trace_config() -> aiohttp.TraceConfig:
@@ -152,54 +154,68 @@ class HttpCaller:
         limiter: SlidingWindowLimiter | None = None,
         headers: dict[str, str] | None = None,
     ) -> HttpResponse:
-        """Send ``request`` with retries; the final answer, or the failure as a ToolError."""
+        """Send ``request`` with retries; the final answer, or the failure as a ToolError.
+
+        Everything (waiting for the rate limiter, attempts, backoff) ends within the retry
+        policy's ``deadline``. Cancelling the call closes its connection and frees its place.
+        """
         session = self._ensure_session()
-        started = time.monotonic()
+        budget = _Budget(self.retry.deadline)
         attempt = 0
         while True:
             attempt += 1
-            if limiter is not None:
-                await limiter.acquire()
             try:
-                response = await self._attempt(session, request, key, headers, attempt)
+                response = await self._attempt(
+                    session, request, key, headers, attempt, limiter, budget
+                )
             except _AttemptFailed as failed:
-                if not self._should_retry(request, attempt, started, None, failed.reached_server):
+                wait = self._retry_wait(request, attempt, budget, None, failed)
+                if wait is None:
                     failed.error.details["attempts"] = attempt
                     failed.error.details["reached_server"] = failed.reached_server
                     raise failed.error from None
-                await asyncio.sleep(self._capped(self.retry.backoff(attempt), started))
+                await asyncio.sleep(wait)
                 continue
             if response.status == 429 and limiter is not None:
-                limiter.pause(response.retry_after if response.retry_after is not None else 1.0)
-            if response.status in (429, 502, 503, 504) and self._should_retry(
-                request, attempt, started, response.status, True, response.retry_after
-            ):
-                await asyncio.sleep(
-                    self._capped(self.retry.backoff(attempt, response.retry_after), started)
-                )
-                continue
+                pause = response.retry_after if response.retry_after is not None else 1.0
+                limiter.pause(min(pause, self.retry.max_retry_after))
+            if response.status in RETRYABLE_STATUSES:
+                wait = self._retry_wait(request, attempt, budget, response.status, response)
+                if wait is not None:
+                    await asyncio.sleep(wait)
+                    continue
             return response
 
-    def _should_retry(
+    def _retry_wait(
         self,
         request: HttpRequest,
         attempt: int,
-        started: float,
+        budget: _Budget,
         status: int | None,
-        reached_server: bool,
-        retry_after: float | None = None,
-    ) -> bool:
+        outcome: HttpResponse | _AttemptFailed,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or ``None`` when there is none."""
         if attempt >= self.retry.max_attempts:
-            return False
-        if not self.retry.may_resend(request.method, status=status, reached_server=reached_server):
-            return False
+            return None
+        if isinstance(outcome, _AttemptFailed):
+            if not outcome.error.retryable:
+                return None
+            reached, retry_after = outcome.reached_server, None
+        else:
+            reached, retry_after = True, outcome.retry_after
+        if not self.retry.may_resend(
+            idempotent=request.resend_safe, status=status, reached_server=reached
+        ):
+            return None
         if retry_after is not None and retry_after > self.retry.max_retry_after:
-            return False
-        return time.monotonic() - started < self.retry.deadline
+            return None
+        wait = self.retry.backoff(attempt, retry_after)
+        return wait if wait + self._shortest_attempt < budget.remaining() else None
 
-    def _capped(self, delay: float, started: float) -> float:
-        remaining = self.retry.deadline - (time.monotonic() - started)
-        return max(0.0, min(delay, remaining))
+    @property
+    def _shortest_attempt(self) -> float:
+        """Seconds an attempt needs at least; with less of the deadline left none is started."""
+        return min(1.0, self.settings.timeout, self.retry.deadline) / 2
 
     async def _attempt(
         self,
@@ -208,6 +224,52 @@ class HttpCaller:
         key: ApiKey,
         extra_headers: dict[str, str] | None,
         attempt: int,
+        limiter: SlidingWindowLimiter | None,
+        budget: _Budget,
+    ) -> HttpResponse:
+        permit = await self._permit(request, limiter, budget)
+        progress = SimpleNamespace(headers_sent=None, permit=permit)
+        try:
+            return await self._exchange(
+                session, request, key, extra_headers, attempt, progress, budget
+            )
+        finally:
+            if permit is not None:
+                permit.release(sent=progress.headers_sent is not False)
+
+    async def _permit(
+        self, request: HttpRequest, limiter: SlidingWindowLimiter | None, budget: _Budget
+    ) -> Permit | None:
+        """A place under the rate limit, waited for no longer than the call's deadline."""
+        if limiter is None:
+            return None
+        permit: Permit | None = None
+        try:
+            async with asyncio.timeout(budget.remaining()):
+                permit = await limiter.acquire()
+        except TimeoutError:
+            pass
+        if permit is not None and budget.remaining() >= self._shortest_attempt:
+            return permit
+        if permit is not None:
+            permit.release(sent=False)
+        error = RequestTimeoutError(
+            f"{request.tool_name} was not sent: waiting for its turn under the rate limit "
+            f"took the call's deadline of {self.retry.deadline:g} seconds. Nothing reached "
+            "the server; call again when fewer calls are running.",
+            details={"waited_for": "rate_limit"},
+        )
+        raise _AttemptFailed(error, reached_server=False)
+
+    async def _exchange(
+        self,
+        session: aiohttp.ClientSession,
+        request: HttpRequest,
+        key: ApiKey,
+        extra_headers: dict[str, str] | None,
+        attempt: int,
+        progress: SimpleNamespace,
+        budget: _Budget,
     ) -> HttpResponse:
         headers = {"Authorization": f"Bearer {key.reveal()}"}
         if extra_headers:
@@ -215,9 +277,9 @@ class HttpCaller:
         body = request.body_bytes()
         if body is not None:
             headers["Content-Type"] = "application/json"
-        progress = SimpleNamespace(headers_sent=None)
+        limit = min(self.settings.timeout, budget.remaining())
         timeout = aiohttp.ClientTimeout(
-            total=self.settings.timeout, sock_connect=self.settings.connect_timeout
+            total=limit, sock_connect=min(self.settings.connect_timeout, limit)
         )
         logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
         began = time.monotonic()
@@ -240,7 +302,9 @@ class HttpCaller:
             raise
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             reached = _reached_server(progress.headers_sent, exc)
-            error = _failure_error(exc, request, key, self.settings)
+            error = _failure_error(
+                exc, request, key, limit, cut_by_deadline=limit < self.settings.timeout
+            )
             logger.debug(
                 "%s %s failed after %.3fs: %s (reached server: %s)",
                 request.method,
@@ -278,19 +342,46 @@ def _reached_server(headers_sent: bool | None, exc: BaseException) -> bool:
     return not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
 
 
+_NOT_RETRYABLE = (
+    aiohttp.InvalidURL,
+    aiohttp.ClientConnectorCertificateError,
+    aiohttp.ClientSSLError,
+)
+"""Failures that the same request would meet again."""
+
+
 def _failure_error(
-    exc: BaseException, request: HttpRequest, key: ApiKey, settings: HttpSettings
+    exc: BaseException, request: HttpRequest, key: ApiKey, limit: float, *, cut_by_deadline: bool
 ) -> ToolError:
     detail = key.redact(str(exc) or type(exc).__name__)
     details: dict[str, Any] = {"exception": type(exc).__name__}
     if isinstance(exc, TimeoutError):
+        within = (
+            f"within the {limit:g} seconds left of the call's deadline"
+            if cut_by_deadline
+            else f"within {limit:g} seconds"
+        )
         return RequestTimeoutError(
-            f"{request.tool_name} got no answer within {settings.timeout:g} seconds. "
+            f"{request.tool_name} got no answer {within}. "
             "The service may be slow or unreachable; try again later.",
             details=details,
         )
     return NetworkError(
         f"{request.tool_name} could not reach {URL(request.url).host}: {detail}. "
         "Check the network and the base URL; try again later.",
+        retryable=not isinstance(exc, _NOT_RETRYABLE),
         details=details,
     )
+
+
+class _Budget:
+    """The time left of one call's deadline."""
+
+    __slots__ = ("_ends",)
+
+    def __init__(self, seconds: float) -> None:
+        self._ends = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left (0 when spent)."""
+        return max(0.0, self._ends - time.monotonic())

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .manifest_error import ManifestError
+from .recovery_spec import RecoverySpec
 from .schema_files import SchemaFolder
 from .tool import Location, Placement, ResponseSpec, Tool, ToolHints
 from .validation import SchemaValidator
@@ -73,6 +74,7 @@ def load_manifest(path: Path | str) -> ApiSpec:
         for index, entry in enumerate(document["tools"])
     )
     _check_unique_names(tools, path)
+    _check_recoveries(tools, path)
     rate = api.get("rate_limit", {}).get("requests_per_second")
     return ApiSpec(
         name=api["name"],
@@ -140,6 +142,7 @@ def _build_tool(
             idempotent=hints.get("idempotent", entry["method"] in ("GET", "PUT", "DELETE")),
             open_world=hints.get("open_world", True),
         ),
+        recovery=RecoverySpec.from_manifest(entry["recover"]) if "recover" in entry else None,
     )
 
 
@@ -194,3 +197,35 @@ def _check_unique_names(tools: tuple[Tool, ...], source: Path) -> None:
                 source, f"tools[{index}].name", f"duplicate tool name {tool.name!r}"
             )
         seen.add(tool.name)
+
+
+def _check_recoveries(tools: tuple[Tool, ...], source: Path) -> None:
+    """Every ``recover`` names a read-only tool of the manifest and arguments that exist."""
+    by_name = {tool.name: tool for tool in tools}
+    for index, tool in enumerate(tools):
+        spec = tool.recovery
+        if spec is None:
+            continue
+        where = f"tools[{index}] ({tool.name}).recover"
+        lookup = by_name.get(spec.lookup)
+        if lookup is None or lookup is tool:
+            raise ManifestError(
+                source, f"{where}.lookup", f"{spec.lookup!r} is not another tool of this manifest"
+            )
+        if not lookup.hints.read_only:
+            raise ManifestError(
+                source, f"{where}.lookup", f"{spec.lookup!r} must be a read-only tool"
+            )
+        paging = [spec.next_page.argument] if spec.next_page else []
+        for name in [*spec.arguments, *paging]:
+            if name not in lookup.placements:
+                raise ManifestError(
+                    source, f"{where}.arguments", f"{name!r} is not an argument of {lookup.name}"
+                )
+        for name in spec.call_arguments_used():
+            if name not in tool.placements:
+                raise ManifestError(source, where, f"{name!r} is not an argument of {tool.name}")
+        if all(response.validator is None for response in tool.responses.values()):
+            raise ManifestError(
+                source, where, "the tool has no success answer with a schema to recover"
+            )

@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from .recovery_spec import RecoverySpec
 from .validation import SchemaValidator
 
 
@@ -64,6 +65,8 @@ class Tool:
     placements: MappingProxyType[str, Placement]
     responses: MappingProxyType[int, ResponseSpec]
     hints: ToolHints = field(default_factory=ToolHints)
+    recovery: RecoverySpec | None = None
+    """How a lost answer is looked for, when the manifest declares it (``recover:``)."""
 
     @property
     def input_schema(self) -> dict[str, Any]:
