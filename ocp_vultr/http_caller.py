@@ -117,6 +117,7 @@ class HttpCaller:
         self.retry = retry
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
+        self._sleep = asyncio.sleep
 
     @property
     def closed(self) -> bool:
@@ -174,7 +175,7 @@ class HttpCaller:
                     failed.error.details["attempts"] = attempt
                     failed.error.details["reached_server"] = failed.reached_server
                     raise failed.error from None
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
                 continue
             if response.status == 429 and limiter is not None:
                 pause = response.retry_after if response.retry_after is not None else 1.0
@@ -182,7 +183,7 @@ class HttpCaller:
             if response.status in RETRYABLE_STATUSES:
                 wait = self._retry_wait(request, attempt, budget, response.status, response)
                 if wait is not None:
-                    await asyncio.sleep(wait)
+                    await self._sleep(wait)
                     continue
             return response
 
