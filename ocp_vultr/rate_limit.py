@@ -25,7 +25,10 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 
 _POLL = 0.01
-"""Seconds between looks when the wait cannot be computed (requests let through, not yet sent)."""
+"""Seconds between looks of a caller whose turn is due but whose predecessor has not gone yet."""
+_IN_FLIGHT_POLL = 0.05
+"""Seconds between looks of the first caller while the window is full of requests let through
+but not yet sent: each may still go out (holding its place one more period) or be given back."""
 
 
 class Permit:
@@ -118,6 +121,8 @@ class RequestWindow:
             return 0.0
         if must_expire <= recent:
             return self._sent[first + must_expire - 1] + period - now
+        if ahead == 0:
+            return _IN_FLIGHT_POLL
         return period * (1 + (must_expire - recent - 1) // capacity)
 
     def settle(self, *, sent: bool) -> None:
