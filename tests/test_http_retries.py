@@ -69,9 +69,7 @@ async def test_get_is_not_retried_on_other_statuses(caller: HttpCaller, status: 
     [TimeoutError(), aiohttp.ServerDisconnectedError(), CONNECT_FAILED],
     ids=["timeout", "disconnected", "refused"],
 )
-async def test_get_is_retried_after_lost_answers(
-    caller: HttpCaller, exception: Exception
-) -> None:
+async def test_get_is_retried_after_lost_answers(caller: HttpCaller, exception: Exception) -> None:
     with aioresponses() as mocked:
         mocked.get(URL_, exception=exception)
         mocked.get(URL_, status=200, payload={"snapshots": []})

@@ -16,11 +16,15 @@ from ocp_vultr.rate_limit import (
 )
 
 
-def _limiter(vt: VirtualTime, rate: float, window: RequestWindow | None = None) -> SlidingWindowLimiter:
+def _limiter(
+    vt: VirtualTime, rate: float, window: RequestWindow | None = None
+) -> SlidingWindowLimiter:
     return SlidingWindowLimiter(rate, window or RequestWindow(clock=vt.clock), sleep=vt.sleep)
 
 
-async def _send(vt: VirtualTime, limiter: SlidingWindowLimiter, log: list[tuple[float, int]], n: int) -> None:
+async def _send(
+    vt: VirtualTime, limiter: SlidingWindowLimiter, log: list[tuple[float, int]], n: int
+) -> None:
     permit = await limiter.acquire()
     permit.sent()
     log.append((vt.now, n))

@@ -109,7 +109,7 @@ async def test_only_an_older_snapshot_is_not_a_match(agent: OCPAgent) -> None:
     assert result.status == 502
     message = result.error.message
     assert "HTTP 502 (502 Bad Gateway)" in message
-    assert "shows no item with description \"nightly\"" in message
+    assert 'shows no item with description "nightly"' in message
     assert "Do not call createSnapshot again yet" in message
     assert 'call listSnapshots with {"description": "nightly", "per_page": 500}' in message
     assert result.error.details["found"] == 0
@@ -177,7 +177,9 @@ async def test_the_lookup_follows_pages(agent: OCPAgent) -> None:
 async def test_a_success_with_an_unusable_body_is_recovered_too(agent: OCPAgent) -> None:
     mine = _snapshot("nightly", 1, "snap-new")
     with aioresponses() as mocked:
-        mocked.post(CREATE, status=201, body='{"snapshot": {"id": ', content_type="application/json")
+        mocked.post(
+            CREATE, status=201, body='{"snapshot": {"id": ', content_type="application/json"
+        )
         mocked.get(LIST, payload=_page([mine]))
         result = await agent.call_tool(
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}

@@ -24,8 +24,12 @@ ECHOING_CASES = [
     # Servers that echo the key back in their error text must not smuggle it into results.
     Case("400 echoing the key", "POST", Fault.status(400, f"bad token {CANARY_KEY}")),
     Case("500 echoing the key", "POST", Fault.status(500, f"token {CANARY_KEY} broke")),
-    Case("GET 404 echoing the key", "GET", Fault.status(404, f"no {CANARY_KEY}"),
-         tool="listSnapshots"),
+    Case(
+        "GET 404 echoing the key",
+        "GET",
+        Fault.status(404, f"no {CANARY_KEY}"),
+        tool="listSnapshots",
+    ),
 ]
 
 
@@ -52,7 +56,9 @@ def _texts_kept_by(value: Any, seen: set[int] | None = None) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [t for k, v in value.items() for t in _texts_kept_by(k, seen) + _texts_kept_by(v, seen)]
+        return [
+            t for k, v in value.items() for t in _texts_kept_by(k, seen) + _texts_kept_by(v, seen)
+        ]
     if isinstance(value, list | tuple | set | frozenset):
         return [t for item in value for t in _texts_kept_by(item, seen)]
     if not type(value).__module__.startswith("ocp_vultr"):
