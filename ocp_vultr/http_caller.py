@@ -98,8 +98,6 @@ async def _on_headers_sent(
     progress = ctx.trace_request_ctx
     if isinstance(progress, SimpleNamespace):
         progress.headers_sent = True
-        if progress.permit is not None:
-            progress.permit.sent()
 
 
 def _trace_config() -> aiohttp.TraceConfig:
@@ -229,7 +227,7 @@ class HttpCaller:
         budget: _Budget,
     ) -> HttpResponse:
         permit = await self._permit(request, limiter, budget)
-        progress = SimpleNamespace(headers_sent=None, permit=permit)
+        progress = SimpleNamespace(headers_sent=None)
         try:
             return await self._exchange(
                 session, request, key, extra_headers, attempt, progress, budget

@@ -2,12 +2,14 @@
 
 Vultr counts requests per second per source address. A token bucket that starts full and
 refills at the same rate lets through up to twice the limit in one second; this limiter never
-lets more than ``rate`` requests go out within any window of one second.
+lets more than ``rate`` requests reach the server within any window of one second.
 
 A request holds its place in the window from the moment it is let through until one period
-after it actually went on the wire (when its headers were written, which can be later: waiting
-for a pooled connection, connecting); a request that never left is given its place back.
-Callers are served first come, first served. A 429 pauses every caller sharing the window.
+after its attempt ended (its answer arrived, or it failed). The server received it before
+that moment, so however long requests travel or wait in queues, any ``rate + 1`` requests
+arrive at least one period apart: the server sees no more than ``rate`` in any second. A
+request that never left (no connection) gives its place back at once. Callers are served
+first come, first served. A 429 pauses every caller sharing the window.
 
 One :class:`RequestWindow` exists per (base URL, API key) in the process, whatever the event
 loop or thread: every agent using that key against that URL shares it.
@@ -27,12 +29,12 @@ from collections.abc import Awaitable, Callable
 _POLL = 0.01
 """Seconds between looks of a caller whose turn is due but whose predecessor has not gone yet."""
 _IN_FLIGHT_POLL = 0.05
-"""Seconds between looks of the first caller while the window is full of requests let through
-but not yet sent: each may still go out (holding its place one more period) or be given back."""
+"""Seconds between looks of the first caller while the window is full of requests still under
+way: each holds its place until one period after it ends, or gives it back if it never left."""
 
 
 class Permit:
-    """One request's place in the window. Tell it when the request went out, or that it did not."""
+    """One request's place in the window, held until :meth:`release` (call it exactly once)."""
 
     __slots__ = ("_done", "_window")
 
@@ -40,14 +42,9 @@ class Permit:
         self._window = window
         self._done = False
 
-    def sent(self) -> None:
-        """The request is on the wire now: its place is held for one period from now."""
-        if not self._done:
-            self._done = True
-            self._window.settle(sent=True)
-
     def release(self, *, sent: bool) -> None:
-        """The attempt is over; ``sent`` says whether the request may have gone out."""
+        """The attempt is over. ``sent``: the request may have reached the server, so its
+        place stays taken for one more period; otherwise it is free at once."""
         if not self._done:
             self._done = True
             self._window.settle(sent=sent)
@@ -110,9 +107,9 @@ class RequestWindow:
     def _wait_for_place(self, ahead: int, capacity: int, period: float, now: float) -> float:
         """Seconds until the window has room for a caller with ``ahead`` callers before it.
 
-        Places free in the order they expire: sent requests one period after they were sent,
-        then requests let through but not yet sent (not before one period from now), then
-        those of callers still ahead in line, ``capacity`` per period.
+        Places free in the order they expire: ended requests one period after they ended,
+        then requests still under way (not before one period from now), then those of
+        callers still ahead in line, ``capacity`` per period.
         """
         first = bisect.bisect_right(self._sent, now - period)
         recent = len(self._sent) - first
@@ -126,7 +123,8 @@ class RequestWindow:
         return period * (1 + (must_expire - recent - 1) // capacity)
 
     def settle(self, *, sent: bool) -> None:
-        """A request let through went out now (``sent``), or never left: its place is freed."""
+        """A request let through ended now: its place is held one more period if it was
+        ``sent``, else freed."""
         with self._lock:
             self._in_flight -= 1
             if sent:
@@ -134,7 +132,7 @@ class RequestWindow:
 
 
 class SlidingWindowLimiter:
-    """At most ``rate`` requests in any ``period``-second window of a shared :class:`RequestWindow`.
+    """At most ``rate`` requests per second, over a shared :class:`RequestWindow`.
 
     A fractional rate (0.5/s) becomes one request per ``1/rate`` seconds.
     """

@@ -159,11 +159,13 @@ def test_arguments_are_refused_unsent_or_sent_exactly_as_the_schema_allows(
     result, sent = _run(tool, arguments, {m: refusal for m in ("GET", "POST", "PUT", "DELETE")})
     if tool.input_validator.is_valid(arguments):
         event("valid arguments: sent")
-        assert result.error is not None and result.error.code == "api_error", result
+        assert result.error is not None, result
+        assert result.error.code == "api_error", result
         _check_request(tool, arguments, sent)
     else:
         event("invalid arguments: refused")
-        assert result.error is not None and result.error.code == "invalid_arguments"
+        assert result.error is not None
+        assert result.error.code == "invalid_arguments"
         assert sent == []
         assert result.error.details["violations"]
 

@@ -9,6 +9,7 @@ import pytest
 from reliability_support import VirtualTime, max_in_window
 
 from ocp_vultr.rate_limit import (
+    Permit,
     RequestWindow,
     SlidingWindowLimiter,
     shared_limiter,
@@ -26,7 +27,7 @@ async def _send(
     vt: VirtualTime, limiter: SlidingWindowLimiter, log: list[tuple[float, int]], n: int
 ) -> None:
     permit = await limiter.acquire()
-    permit.sent()
+    permit.release(sent=True)  # answered at once
     log.append((vt.now, n))
 
 
@@ -42,6 +43,26 @@ async def test_never_more_than_rate_in_any_window_and_no_double_burst() -> None:
     assert sum(1 for t in times if t < 1.0) == 30
     # ...and keeps the pace: 100 requests need a little over three seconds, not more.
     assert max(times) == pytest.approx(3.0)
+
+
+async def test_a_place_is_held_until_one_period_after_the_answer() -> None:
+    vt = VirtualTime()
+    limiter = _limiter(vt, 2)
+    first, second = await limiter.acquire(), await limiter.acquire()
+    answered: list[float] = []
+
+    async def slow_answer(permit: Permit, seconds: float) -> None:
+        await vt.sleep(seconds)  # the request travels and waits: the server saw it by now
+        permit.release(sent=True)
+        answered.append(vt.now)
+
+    async def third() -> None:
+        (await limiter.acquire()).release(sent=True)
+
+    await vt.run(slow_answer(first, 0.4), slow_answer(second, 0.7), third())
+    # Not one period after it was let through (1.0), but one after the first answer (1.4).
+    assert answered == [pytest.approx(0.4), pytest.approx(0.7)]
+    assert vt.now == pytest.approx(1.4)
 
 
 async def test_callers_are_served_in_arrival_order() -> None:
@@ -85,10 +106,10 @@ async def test_a_place_is_held_until_the_request_is_sent_or_given_back() -> None
     assert not third.done()
     # One never left (connection refused): its place is free at once.
     held[0].release(sent=False)
-    held[1].sent()
+    held[1].release(sent=True)
     permit = (await vt.run(third))[0]
     assert vt.now < 1.0
-    permit.sent()
+    permit.release(sent=True)
     # Two sends, at 0 and just now: the next waits until the one at 0 leaves the window.
     await vt.run(limiter.acquire())
     assert vt.now == pytest.approx(1.0)
@@ -99,8 +120,7 @@ async def test_permits_settle_once() -> None:
     limiter = _limiter(vt, 1)
     permit = await limiter.acquire()
     permit.release(sent=False)
-    permit.sent()  # ignored: already settled
-    permit.release(sent=True)  # ignored
+    permit.release(sent=True)  # ignored: already settled
     log: list[tuple[float, int]] = []
     await vt.run(_send(vt, limiter, log, 1))
     assert log == [(0.0, 1)]
@@ -149,7 +169,7 @@ def test_the_window_is_shared_across_event_loops_in_threads() -> None:
 
     async def fill() -> None:
         for _ in range(3):
-            (await limiter.acquire()).sent()
+            (await limiter.acquire()).release(sent=True)
 
     thread = threading.Thread(target=lambda: asyncio.run(fill()))
     thread.start()

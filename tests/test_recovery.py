@@ -70,7 +70,8 @@ async def test_exactly_one_match_is_the_result_marked_recovered(agent: OCPAgent)
         result = await agent.call_tool(
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
-        assert result.ok and result.recovered
+        assert result.ok
+        assert result.recovered
         assert result.data == {"snapshot": mine}
         assert result.unwrap()["snapshot"]["id"] == "snap-new"
         assert result.to_dict()["recovered"] is True
@@ -91,7 +92,8 @@ async def test_a_snapshot_within_the_clock_skew_still_matches(agent: OCPAgent) -
         result = await agent.call_tool(
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
-    assert result.recovered and result.data["snapshot"]["id"] == "snap-skewed"
+    assert result.recovered
+    assert result.data["snapshot"]["id"] == "snap-skewed"
 
 
 async def test_only_an_older_snapshot_is_not_a_match(agent: OCPAgent) -> None:
@@ -102,7 +104,8 @@ async def test_only_an_older_snapshot_is_not_a_match(agent: OCPAgent) -> None:
         result = await agent.call_tool(
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
-    assert not result.ok and not result.recovered
+    assert not result.ok
+    assert not result.recovered
     assert result.error is not None
     assert result.error.code == "outcome_unknown"
     assert result.error.retryable is False
@@ -123,7 +126,8 @@ async def test_several_matches_are_reported_with_their_ids(agent: OCPAgent) -> N
         result = await agent.call_tool(
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
-    assert result.error is not None and result.error.code == "outcome_unknown"
+    assert result.error is not None
+    assert result.error.code == "outcome_unknown"
     assert "shows 2 items" in result.error.message
     assert "snap-a, snap-b" in result.error.message
     assert "rather than creating another" in result.error.message
@@ -136,7 +140,8 @@ async def test_without_a_description_nothing_is_looked_up(agent: OCPAgent) -> No
         result = await agent.call_tool("createSnapshot", {"instance_id": INSTANCE})
         assert _requests(mocked, "GET") == []
         assert len(_requests(mocked, "POST")) == 1
-    assert result.error is not None and result.error.code == "outcome_unknown"
+    assert result.error is not None
+    assert result.error.code == "outcome_unknown"
     message = result.error.message
     assert "called without 'description'" in message
     assert "call listSnapshots and look for an item created at or after" in message
@@ -154,7 +159,8 @@ async def test_a_failed_lookup_leaves_the_outcome_unknown(agent: OCPAgent) -> No
         # The lookup is a GET: retried like any other, four attempts in all.
         assert len(_requests(mocked, "GET")) == 4
         assert len(_requests(mocked, "POST")) == 1
-    assert result.error is not None and result.error.code == "outcome_unknown"
+    assert result.error is not None
+    assert result.error.code == "outcome_unknown"
     assert "Looking for it with listSnapshots did not settle it: it failed" in result.error.message
     assert result.error.details["cause"] == "timeout"
 
@@ -169,7 +175,8 @@ async def test_the_lookup_follows_pages(agent: OCPAgent) -> None:
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
         queries = [q for _, q in _requests(mocked, "GET")]
-    assert result.recovered and result.data == {"snapshot": mine}
+    assert result.recovered
+    assert result.data == {"snapshot": mine}
     assert result.metadata["recovery"]["lookups"] == 2
     assert {"cursor": ["cursor-2"], "description": ["nightly"], "per_page": ["500"]} in queries
 
@@ -184,7 +191,8 @@ async def test_a_success_with_an_unusable_body_is_recovered_too(agent: OCPAgent)
         result = await agent.call_tool(
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
-    assert result.recovered and result.data == {"snapshot": mine}
+    assert result.recovered
+    assert result.data == {"snapshot": mine}
     assert result.metadata["recovery"]["cause"] == "invalid_response"
 
 
@@ -197,7 +205,8 @@ async def test_a_success_with_an_unusable_body_and_no_match_says_it_took_effect(
         result = await agent.call_tool(
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
-    assert result.error is not None and result.error.code == "invalid_response"
+    assert result.error is not None
+    assert result.error.code == "invalid_response"
     assert result.error.message.startswith("createSnapshot took effect (HTTP 201)")
     assert "Do not call createSnapshot again yet" in result.error.message
 
@@ -209,7 +218,8 @@ async def test_errors_that_prove_nothing_happened_are_not_looked_up(agent: OCPAg
             "createSnapshot", {"instance_id": INSTANCE, "description": "nightly"}
         )
         assert _requests(mocked, "GET") == []
-    assert result.error is not None and result.error.code == "api_error"
+    assert result.error is not None
+    assert result.error.code == "api_error"
 
 
 async def test_a_get_that_fails_is_not_looked_up(agent: OCPAgent) -> None:
@@ -217,5 +227,6 @@ async def test_a_get_that_fails_is_not_looked_up(agent: OCPAgent) -> None:
         mocked.get(LIST, exception=TimeoutError(), repeat=True)
         result = await agent.call_tool("listSnapshots", {"description": "x"})
         assert len(_requests(mocked, "GET")) == 4
-    assert result.error is not None and result.error.code == "timeout"
+    assert result.error is not None
+    assert result.error.code == "timeout"
     assert result.error.retryable is True
