@@ -301,8 +301,9 @@ class HttpCaller:
             raise
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             reached = _reached_server(progress.headers_sent, exc)
+            cut_short = limit < self.settings.timeout
             error = _failure_error(
-                exc, request, key, limit, cut_by_deadline=limit < self.settings.timeout
+                exc, request, key, self.retry.deadline if cut_short else limit, cut_short
             )
             logger.debug(
                 "%s %s failed after %.3fs: %s (reached server: %s)",
@@ -350,15 +351,17 @@ _NOT_RETRYABLE = (
 
 
 def _failure_error(
-    exc: BaseException, request: HttpRequest, key: ApiKey, limit: float, *, cut_by_deadline: bool
+    exc: BaseException, request: HttpRequest, key: ApiKey, seconds: float, by_deadline: bool
 ) -> ToolError:
+    """The error of an attempt that got no answer: a timeout after ``seconds`` (the call's
+    deadline when ``by_deadline``), or a network failure."""
     detail = key.redact(str(exc) or type(exc).__name__)
     details: dict[str, Any] = {"exception": type(exc).__name__}
     if isinstance(exc, TimeoutError):
         within = (
-            f"within the {limit:g} seconds left of the call's deadline"
-            if cut_by_deadline
-            else f"within {limit:g} seconds"
+            f"before the call's deadline ({seconds:g} seconds, retries included)"
+            if by_deadline
+            else f"within {seconds:g} seconds"
         )
         return RequestTimeoutError(
             f"{request.tool_name} got no answer {within}. "

@@ -76,6 +76,24 @@ class RequestWindow:
         with self._lock:
             return max(0.0, self._paused_until - self._clock())
 
+    @property
+    def in_flight(self) -> int:
+        """Requests let through whose attempt has not ended yet."""
+        with self._lock:
+            return self._in_flight
+
+    @property
+    def waiting(self) -> int:
+        """Callers waiting for their turn."""
+        with self._lock:
+            return len(self._queue)
+
+    def ended_within(self, seconds: float) -> int:
+        """Requests whose attempt ended (having been sent) in the last ``seconds``."""
+        with self._lock:
+            cutoff = self._clock() - seconds
+            return len(self._sent) - bisect.bisect_right(self._sent, cutoff)
+
     def enqueue(self) -> int:
         """A ticket: the caller's place in line."""
         with self._lock:
