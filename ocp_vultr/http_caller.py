@@ -158,17 +158,14 @@ class HttpCaller:
         Everything (waiting for the rate limiter, attempts, backoff) ends within the retry
         policy's ``deadline``. Cancelling the call closes its connection and frees its place.
         """
-        session = self._ensure_session()
-        budget = _Budget(self.retry.deadline)
+        call = _Call(self._ensure_session(), request, key, headers, limiter, self.retry.deadline)
         attempt = 0
         while True:
             attempt += 1
             try:
-                response = await self._attempt(
-                    session, request, key, headers, attempt, limiter, budget
-                )
+                response = await self._attempt(call, attempt)
             except _AttemptFailed as failed:
-                wait = self._retry_wait(request, attempt, budget, None, failed)
+                wait = self._retry_wait(call, attempt, None, failed)
                 if wait is None:
                     failed.error.details["attempts"] = attempt
                     failed.error.details["reached_server"] = failed.reached_server
@@ -179,7 +176,7 @@ class HttpCaller:
                 pause = response.retry_after if response.retry_after is not None else 1.0
                 limiter.pause(min(pause, self.retry.max_retry_after))
             if response.status in RETRYABLE_STATUSES:
-                wait = self._retry_wait(request, attempt, budget, response.status, response)
+                wait = self._retry_wait(call, attempt, response.status, response)
                 if wait is not None:
                     await self._sleep(wait)
                     continue
@@ -187,9 +184,8 @@ class HttpCaller:
 
     def _retry_wait(
         self,
-        request: HttpRequest,
+        call: _Call,
         attempt: int,
-        budget: _Budget,
         status: int | None,
         outcome: HttpResponse | _AttemptFailed,
     ) -> float | None:
@@ -203,87 +199,66 @@ class HttpCaller:
         else:
             reached, retry_after = True, outcome.retry_after
         if not self.retry.may_resend(
-            idempotent=request.resend_safe, status=status, reached_server=reached
+            idempotent=call.request.resend_safe, status=status, reached_server=reached
         ):
             return None
         if retry_after is not None and retry_after > self.retry.max_retry_after:
             return None
         wait = self.retry.backoff(attempt, retry_after)
-        return wait if wait + self._shortest_attempt < budget.remaining() else None
+        return wait if wait + self._shortest_attempt < call.remaining() else None
 
     @property
     def _shortest_attempt(self) -> float:
         """Seconds an attempt needs at least; with less of the deadline left none is started."""
         return min(1.0, self.settings.timeout, self.retry.deadline) / 2
 
-    async def _attempt(
-        self,
-        session: aiohttp.ClientSession,
-        request: HttpRequest,
-        key: ApiKey,
-        extra_headers: dict[str, str] | None,
-        attempt: int,
-        limiter: SlidingWindowLimiter | None,
-        budget: _Budget,
-    ) -> HttpResponse:
-        permit = await self._permit(request, limiter, budget)
+    async def _attempt(self, call: _Call, attempt: int) -> HttpResponse:
+        permit = await self._permit(call)
         progress = SimpleNamespace(headers_sent=None)
         try:
-            return await self._exchange(
-                session, request, key, extra_headers, attempt, progress, budget
-            )
+            return await self._exchange(call, attempt, progress)
         finally:
             if permit is not None:
                 permit.release(sent=progress.headers_sent is not False)
 
-    async def _permit(
-        self, request: HttpRequest, limiter: SlidingWindowLimiter | None, budget: _Budget
-    ) -> Permit | None:
+    async def _permit(self, call: _Call) -> Permit | None:
         """A place under the rate limit, waited for no longer than the call's deadline."""
-        if limiter is None:
+        if call.limiter is None:
             return None
         permit: Permit | None = None
         try:
-            async with asyncio.timeout(budget.remaining()):
-                permit = await limiter.acquire()
+            async with asyncio.timeout(call.remaining()):
+                permit = await call.limiter.acquire()
         except TimeoutError:
             pass
-        if permit is not None and budget.remaining() >= self._shortest_attempt:
+        if permit is not None and call.remaining() >= self._shortest_attempt:
             return permit
         if permit is not None:
             permit.release(sent=False)
         error = RequestTimeoutError(
-            f"{request.tool_name} was not sent: waiting for its turn under the rate limit "
+            f"{call.request.tool_name} was not sent: waiting for its turn under the rate limit "
             f"took the call's deadline of {self.retry.deadline:g} seconds. Nothing reached "
             "the server; call again when fewer calls are running.",
             details={"waited_for": "rate_limit"},
         )
         raise _AttemptFailed(error, reached_server=False)
 
-    async def _exchange(
-        self,
-        session: aiohttp.ClientSession,
-        request: HttpRequest,
-        key: ApiKey,
-        extra_headers: dict[str, str] | None,
-        attempt: int,
-        progress: SimpleNamespace,
-        budget: _Budget,
-    ) -> HttpResponse:
+    async def _exchange(self, call: _Call, attempt: int, progress: SimpleNamespace) -> HttpResponse:
+        request, key = call.request, call.key
         headers = {"Authorization": f"Bearer {key.reveal()}"}
-        if extra_headers:
-            headers.update(extra_headers)
+        if call.headers:
+            headers.update(call.headers)
         body = request.body_bytes()
         if body is not None:
             headers["Content-Type"] = "application/json"
-        limit = min(self.settings.timeout, budget.remaining())
+        limit = min(self.settings.timeout, call.remaining())
         timeout = aiohttp.ClientTimeout(
             total=limit, sock_connect=min(self.settings.connect_timeout, limit)
         )
         logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
         began = time.monotonic()
         try:
-            async with session.request(
+            async with call.session.request(
                 request.method,
                 URL(request.url, encoded=True),
                 params=request.query or None,
@@ -376,14 +351,27 @@ def _failure_error(
     )
 
 
-class _Budget:
-    """The time left of one call's deadline."""
+class _Call:
+    """One call being sent: what, as whom, through which limiter, and until when."""
 
-    __slots__ = ("_ends",)
+    __slots__ = ("_ends", "headers", "key", "limiter", "request", "session")
 
-    def __init__(self, seconds: float) -> None:
-        self._ends = time.monotonic() + seconds
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        request: HttpRequest,
+        key: ApiKey,
+        headers: dict[str, str] | None,
+        limiter: SlidingWindowLimiter | None,
+        deadline: float,
+    ) -> None:
+        self.session = session
+        self.request = request
+        self.key = key
+        self.headers = headers
+        self.limiter = limiter
+        self._ends = time.monotonic() + deadline
 
     def remaining(self) -> float:
-        """Seconds left (0 when spent)."""
+        """Seconds left of the call's deadline (0 when spent)."""
         return max(0.0, self._ends - time.monotonic())

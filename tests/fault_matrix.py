@@ -41,263 +41,109 @@ class Case:
     """Point the agent at a port where nothing listens."""
 
 
-def _unknown(status: str, *more: str) -> tuple[str, ...]:
-    return (
-        "createSnapshot may have taken effect",
-        status,
-        "Do not call createSnapshot again yet",
-        'call listSnapshots with {"description": ',
-        *more,
+def recovered(name: str, fault: Fault) -> Case:
+    """A create whose answer is lost after it took effect: found again, one request each."""
+    return Case(
+        name, "POST", fault, ok=True, recovered=True, requests={"POST": 1, "GET": 1}, snapshots=1
     )
 
 
+def unknown(name: str, fault: Fault, cause: str) -> Case:
+    """A create whose answer is lost and that made nothing: outcome_unknown, never resent."""
+    says = (
+        "createSnapshot may have taken effect",
+        cause,
+        "shows no item with description",
+        "Do not call createSnapshot again yet",
+        'call listSnapshots with {"description": ',
+    )
+    return Case(
+        name,
+        "POST",
+        fault,
+        code="outcome_unknown",
+        retryable=False,
+        says=says,
+        requests={"POST": 1, "GET": 1},
+    )
+
+
+def answered(name: str, fault: Fault, requests: int, times: int | None = 1) -> Case:
+    """A read that succeeds after ``requests`` attempts."""
+    return Case(
+        name, "GET", fault, times=times, tool="listSnapshots", ok=True, requests={"GET": requests}
+    )
+
+
+def failed(
+    name: str,
+    fault: Fault,
+    code: str,
+    says: str,
+    requests: int,
+    *,
+    retryable: bool,
+    times: int | None = 1,
+) -> Case:
+    """A read that fails with ``code`` after ``requests`` attempts."""
+    return Case(
+        name,
+        "GET",
+        fault,
+        times=times,
+        tool="listSnapshots",
+        code=code,
+        retryable=retryable,
+        says=(says,),
+        requests={"GET": requests},
+    )
+
+
+# fmt: off
 CREATE_CASES = [
-    Case(
-        "429 with Retry-After",
-        "POST",
-        Fault.rate_limited(1),
-        ok=True,
-        requests={"POST": 2},
-        snapshots=1,
-    ),
-    Case(
-        "429 without Retry-After",
-        "POST",
-        Fault.rate_limited(None),
-        ok=True,
-        requests={"POST": 2},
-        snapshots=1,
-    ),
-    Case(
-        "429 every time",
-        "POST",
-        Fault.rate_limited(0),
-        times=None,
-        code="rate_limited",
-        retryable=True,
-        says=("Rate limited by Vultr (HTTP 429",),
-        requests={"POST": 4},
-    ),
-    Case(
-        "500 before acting",
-        "POST",
-        Fault.status(500),
-        code="outcome_unknown",
-        retryable=False,
-        says=_unknown("HTTP 500", "shows no item"),
-        requests={"POST": 1, "GET": 1},
-    ),
-    Case(
-        "500 after acting",
-        "POST",
-        Fault.status(500, performed=True),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "502 HTML page",
-        "POST",
-        Fault.html(502),
-        code="outcome_unknown",
-        retryable=False,
-        says=_unknown("HTTP 502 (502 Bad Gateway)"),
-        requests={"POST": 1, "GET": 1},
-    ),
-    Case(
-        "503",
-        "POST",
-        Fault.status(503),
-        code="outcome_unknown",
-        retryable=False,
-        says=_unknown("HTTP 503"),
-        requests={"POST": 1, "GET": 1},
-    ),
-    Case(
-        "504 after acting",
-        "POST",
-        Fault.html(504, performed=True),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "slower than the timeout",
-        "POST",
-        Fault.delay(TIMEOUT * 3),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "dropped after the body was read",
-        "POST",
-        Fault.drop(),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "dropped before acting",
-        "POST",
-        Fault.drop(performed=False),
-        code="outcome_unknown",
-        retryable=False,
-        says=_unknown("the connection broke after the request was sent"),
-        requests={"POST": 1, "GET": 1},
-    ),
-    Case(
-        "connection refused",
-        "POST",
-        None,
-        refused=True,
-        code="network_error",
-        retryable=True,
-        says=("could not reach 127.0.0.1",),
-    ),
-    Case(
-        "malformed JSON",
-        "POST",
-        Fault.malformed_json(),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "wrong content type",
-        "POST",
-        Fault.wrong_content_type(),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "schema violation",
-        "POST",
-        Fault.schema_violation(),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "oversized body",
-        "POST",
-        Fault.oversized(MAX_BODY * 4),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
-    Case(
-        "oversized chunked body",
-        "POST",
-        Fault.oversized(MAX_BODY * 4, chunked=True),
-        ok=True,
-        recovered=True,
-        requests={"POST": 1, "GET": 1},
-        snapshots=1,
-    ),
+    Case("429 with Retry-After", "POST", Fault.rate_limited(1), ok=True,
+         requests={"POST": 2}, snapshots=1),
+    Case("429 without Retry-After", "POST", Fault.rate_limited(None), ok=True,
+         requests={"POST": 2}, snapshots=1),
+    Case("429 every time", "POST", Fault.rate_limited(0), times=None, code="rate_limited",
+         retryable=True, says=("Rate limited by Vultr (HTTP 429",), requests={"POST": 4}),
+    Case("connection refused", "POST", None, refused=True, code="network_error",
+         retryable=True, says=("could not reach 127.0.0.1",)),
+    unknown("500 before acting", Fault.status(500), "the server answered HTTP 500"),
+    unknown("502 HTML page", Fault.html(502), "HTTP 502 (502 Bad Gateway)"),
+    unknown("503", Fault.status(503), "the server answered HTTP 503"),
+    unknown("dropped before acting", Fault.drop(performed=False),
+            "the connection broke after the request was sent"),
+    recovered("500 after acting", Fault.status(500, performed=True)),
+    recovered("504 after acting", Fault.html(504, performed=True)),
+    recovered("slower than the timeout", Fault.delay(TIMEOUT * 3)),
+    recovered("dropped after the body was read", Fault.drop()),
+    recovered("malformed JSON", Fault.malformed_json()),
+    recovered("wrong content type", Fault.wrong_content_type()),
+    recovered("schema violation", Fault.schema_violation()),
+    recovered("oversized body", Fault.oversized(MAX_BODY * 4)),
+    recovered("oversized chunked body", Fault.oversized(MAX_BODY * 4, chunked=True)),
 ]
 
 LIST_CASES = [
-    Case(
-        "GET 503 twice",
-        "GET",
-        Fault.status(503),
-        times=2,
-        tool="listSnapshots",
-        ok=True,
-        requests={"GET": 3},
-    ),
-    Case(
-        "GET 502 HTML", "GET", Fault.html(502), tool="listSnapshots", ok=True, requests={"GET": 2}
-    ),
-    Case(
-        "GET 504 every time",
-        "GET",
-        Fault.status(504),
-        times=None,
-        tool="listSnapshots",
-        code="server_error",
-        retryable=True,
-        says=("HTTP 504",),
-        requests={"GET": 4},
-    ),
-    Case(
-        "GET 500",
-        "GET",
-        Fault.status(500),
-        tool="listSnapshots",
-        code="server_error",
-        retryable=True,
-        says=("HTTP 500",),
-        requests={"GET": 1},
-    ),
-    Case(
-        "GET slower than the timeout",
-        "GET",
-        Fault.delay(TIMEOUT * 3),
-        tool="listSnapshots",
-        ok=True,
-        requests={"GET": 2},
-    ),
-    Case("GET dropped", "GET", Fault.drop(), tool="listSnapshots", ok=True, requests={"GET": 2}),
-    Case(
-        "GET 429",
-        "GET",
-        Fault.rate_limited(None),
-        tool="listSnapshots",
-        ok=True,
-        requests={"GET": 2},
-    ),
-    Case(
-        "GET malformed JSON",
-        "GET",
-        Fault.malformed_json(),
-        tool="listSnapshots",
-        code="invalid_response",
-        retryable=False,
-        says=("not valid JSON",),
-        requests={"GET": 1},
-    ),
-    Case(
-        "GET wrong content type",
-        "GET",
-        Fault.wrong_content_type(),
-        tool="listSnapshots",
-        code="invalid_response",
-        retryable=False,
-        says=("expected a JSON answer",),
-        requests={"GET": 1},
-    ),
-    Case(
-        "GET schema violation",
-        "GET",
-        Fault.schema_violation(),
-        tool="listSnapshots",
-        code="invalid_response",
-        retryable=False,
-        says=("does not match its schema",),
-        requests={"GET": 1},
-    ),
-    Case(
-        "GET oversized",
-        "GET",
-        Fault.oversized(MAX_BODY * 4),
-        tool="listSnapshots",
-        code="invalid_response",
-        retryable=False,
-        says=(f"larger than {MAX_BODY} bytes",),
-        requests={"GET": 1},
-    ),
+    answered("GET 503 twice", Fault.status(503), 3, times=2),
+    answered("GET 502 HTML", Fault.html(502), 2),
+    answered("GET slower than the timeout", Fault.delay(TIMEOUT * 3), 2),
+    answered("GET dropped", Fault.drop(), 2),
+    answered("GET 429", Fault.rate_limited(None), 2),
+    failed("GET 504 every time", Fault.status(504), "server_error", "HTTP 504", 4,
+           retryable=True, times=None),
+    failed("GET 500", Fault.status(500), "server_error", "HTTP 500", 1, retryable=True),
+    failed("GET malformed JSON", Fault.malformed_json(), "invalid_response",
+           "not valid JSON", 1, retryable=False),
+    failed("GET wrong content type", Fault.wrong_content_type(), "invalid_response",
+           "expected a JSON answer", 1, retryable=False),
+    failed("GET schema violation", Fault.schema_violation(), "invalid_response",
+           "does not match its schema", 1, retryable=False),
+    failed("GET oversized", Fault.oversized(MAX_BODY * 4), "invalid_response",
+           f"larger than {MAX_BODY} bytes", 1, retryable=False),
 ]
+# fmt: on
 
 CASES = CREATE_CASES + LIST_CASES
 
