@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,8 +67,8 @@ class OCPAgent:
         max_response_bytes: int = 8 * 1024 * 1024,
         allow_insecure_http: bool = False,
     ) -> None:
-        if rate_limit is not None and rate_limit != "manifest" and not rate_limit > 0:
-            raise ValueError("rate_limit must be a positive number, 'manifest' or None")
+        if rate_limit is not None and rate_limit != "manifest" and not 0 < rate_limit < math.inf:
+            raise ValueError("rate_limit must be a positive, finite number, 'manifest' or None")
         self.agent_type = agent_type
         self.user = user
         self.workspace = workspace

@@ -32,7 +32,7 @@ from .result import ToolResult
 from .secret import ApiKey
 from .status_errors import error_for_status, truncate
 from .tool import Tool
-from .validation import Violation
+from .validation import Violation, text_violations
 
 logger = logging.getLogger("ocp_vultr.dispatcher")
 
@@ -98,7 +98,7 @@ class Dispatcher:
         if entry is None:
             raise self._unknown_tool(name)
         tool, binding = entry
-        violations = tool.input_validator.violations(arguments)
+        violations = tool.input_validator.violations(arguments) + text_violations(arguments)
         if violations:
             raise _invalid_arguments(tool, violations)
         return PreparedCall(tool, binding, build_request(tool, arguments, binding.base_url))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 
+import pytest
 from reliability_support import CANARY_KEY, fast_agent, max_in_window, open_fds
 
 from ocp_vultr import OCPAgent, RetryPolicy
@@ -145,3 +146,20 @@ async def test_agents_with_the_same_key_share_one_window() -> None:
         assert all(r.ok for r in results)
         # Two agents, four calls: still never more than three in any second.
         assert max_in_window([r.time for r in sb.requests]) <= 3
+
+
+@pytest.mark.parametrize("rate", [0, -3, float("inf"), float("nan")])
+def test_invalid_rate_settings_are_refused(rate: object) -> None:
+    with pytest.raises(ValueError, match="rate_limit must be"):
+        OCPAgent(rate_limit=rate)  # type: ignore[arg-type]
+
+
+async def test_the_default_rate_comes_from_the_manifest() -> None:
+    async with run_sandbox(rate_limit=None) as sb:
+        async with OCPAgent(timeout=2.0) as agent:
+            agent.register_api("vultr", base_url=sb.base_url, api_key="manifest-rate-key")
+            assert agent.rate_limit == "manifest"
+            result = await agent.call_tool("listSnapshots", {})
+        assert result.ok
+        window = shared_window(sb.base_url, ApiKey("manifest-rate-key").fingerprint())
+        assert window.ended_within(60.0) == 1
