@@ -21,17 +21,20 @@ from .errors import (
     ServerError,
     ToolError,
     UnknownToolError,
+    WaitTimeoutError,
 )
 from .manifest import ApiSpec, load_manifest
 from .manifest_error import ManifestError
 from .result import ToolResult
 from .retry import RetryPolicy
-from .tool import Tool, ToolHints
+from .tool import CompletionSpec, PageSpec, Tool, ToolHints, WaitSpec
+from .waiting import PollSchedule, WaitProgress
 
 __all__ = [
     "ApiError",
     "ApiSpec",
     "AuthFailedError",
+    "CompletionSpec",
     "InvalidArgumentsError",
     "InvalidResponseError",
     "ManifestError",
@@ -39,6 +42,8 @@ __all__ = [
     "NotFoundError",
     "OCPAgent",
     "OutcomeUnknownError",
+    "PageSpec",
+    "PollSchedule",
     "RateLimitedError",
     "RegisteredApi",
     "RequestTimeoutError",
@@ -49,6 +54,9 @@ __all__ = [
     "ToolHints",
     "ToolResult",
     "UnknownToolError",
+    "WaitProgress",
+    "WaitSpec",
+    "WaitTimeoutError",
     "__version__",
     "load_manifest",
 ]

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Generator, Mapping
+from collections.abc import AsyncIterator, Generator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from .dispatcher import ApiBinding, Dispatcher
+from .dispatcher import ApiBinding, Dispatcher, PreparedCall
 from .endpoint import extra_headers, resolve_api_key, resolve_base_url
 from .http_caller import HttpCaller, HttpSettings
+from .json_pointer import resolve
 from .manifest import ApiSpec, bundled_manifest_path, load_manifest
+from .paging import paginate
 from .result import ToolResult
 from .retry import RetryPolicy
 from .secret import ApiKey
 from .tool import Tool
+from .waiting import PollSchedule, ProgressCallback
 
 BUNDLED_APIS = ("vultr",)
 
@@ -49,7 +52,9 @@ class OCPAgent:
 
     ``timeout`` is seconds per attempt; ``rate_limit`` requests per second per (base URL, key),
     ``"manifest"`` for the API's own limit (Vultr: 30) or ``None`` for no limit; ``retry`` how
-    failed attempts are retried (a POST that may have reached the server never is).
+    failed attempts are retried (a POST that may have reached the server never is);
+    ``poll_schedule`` when waits look (default: like Vultr's Terraform provider, first after
+    10 s, then every 3, 6, 10 s).
     """
 
     def __init__(
@@ -66,6 +71,7 @@ class OCPAgent:
         max_connections: int = 32,
         max_response_bytes: int = 8 * 1024 * 1024,
         allow_insecure_http: bool = False,
+        poll_schedule: PollSchedule | None = None,
     ) -> None:
         if rate_limit is not None and rate_limit != "manifest" and not 0 < rate_limit < math.inf:
             raise ValueError("rate_limit must be a positive, finite number, 'manifest' or None")
@@ -83,7 +89,8 @@ class OCPAgent:
         )
         self.retry = retry or RetryPolicy()
         self._caller = HttpCaller(self.http_settings, self.retry)
-        self._dispatcher = Dispatcher(self._caller)
+        self.poll_schedule = poll_schedule or PollSchedule()
+        self._dispatcher = Dispatcher(self._caller, self.poll_schedule)
         self._apis: dict[str, RegisteredApi] = {}
 
     # -- registration -------------------------------------------------------------------
@@ -170,7 +177,7 @@ class OCPAgent:
         scored: list[tuple[int, int, Tool]] = []
         for index, tool in enumerate(self.list_tools(api_name)):
             name = tool.name.lower()
-            text = f"{name} {tool.operation_id.lower()} {tool.description.lower()}"
+            text = f"{name} {(tool.operation_id or '').lower()} {tool.description.lower()}"
             if all(word in text for word in words):
                 in_name = sum(word in name for word in words)
                 scored.append((-in_name, index, tool))
@@ -178,12 +185,119 @@ class OCPAgent:
 
     # -- calling ------------------------------------------------------------------------
 
-    async def call_tool(self, name: str, parameters: Mapping[str, Any] | None = None) -> ToolResult:
-        """Call tool ``name`` with ``parameters``; failures come back in the result, not raised."""
-        self._check_open()
-        if not self._apis:
-            raise RuntimeError("no API is registered; call agent.register_api('vultr') first")
-        return await self._dispatcher.call(name, {} if parameters is None else parameters)
+    async def call_tool(
+        self,
+        name: str,
+        parameters: Mapping[str, Any] | None = None,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        """Call tool ``name`` with ``parameters``; failures come back in the result, not raised.
+
+        ``on_progress`` is called after every look of a wait tool (``waitForSnapshot``).
+        """
+        self._check_ready()
+        arguments = {} if parameters is None else parameters
+        return await self._dispatcher.call(name, arguments, on_progress=on_progress)
+
+    def prepare(self, name: str, parameters: Mapping[str, Any] | None = None) -> PreparedCall:
+        """Validate a call and build its request without sending anything (for dry runs);
+        raises the :class:`~ocp_vultr.errors.ToolError` that would stop the call. For a wait
+        tool, the request is the one it polls with."""
+        self._check_ready()
+        return self._dispatcher.prepare(name, {} if parameters is None else parameters)
+
+    # -- waiting and paging -------------------------------------------------------------
+
+    async def wait_for(
+        self,
+        name: str,
+        arguments: Mapping[str, Any],
+        *,
+        timeout: float | None = None,  # noqa: ASYNC109 - a wait's deadline, not a cancel scope
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        """Run the wait tool ``name`` until it is done or ``timeout`` seconds pass.
+
+        Unlike a model's bounded call, a wait that reaches its deadline unfinished fails with
+        code ``timeout`` (:class:`~ocp_vultr.errors.WaitTimeoutError`, whose
+        ``details["last_status"]`` is the status last seen). ``timeout=None`` keeps the tool's
+        own bound. The poll schedule is the agent's ``poll_schedule``.
+        """
+        self._check_ready()
+        return await self._dispatcher.wait(
+            name, arguments, max_wait=timeout, on_progress=on_progress
+        )
+
+    async def wait_for_snapshot(
+        self,
+        snapshot_id: str,
+        timeout: float = 1800.0,  # noqa: ASYNC109 - a wait's deadline, not a cancel scope
+        on_progress: ProgressCallback | None = None,
+    ) -> dict[str, Any]:
+        """Wait until snapshot ``snapshot_id`` is complete and return it.
+
+        Raises :class:`~ocp_vultr.errors.WaitTimeoutError` (code ``timeout``) at the deadline,
+        saying the status last seen, and :class:`~ocp_vultr.errors.NotFoundError` when the
+        snapshot is or becomes deleted.
+        """
+        result = await self.wait_for(
+            "waitForSnapshot",
+            {"snapshot_id": snapshot_id},
+            timeout=timeout,
+            on_progress=on_progress,
+        )
+        snapshot: dict[str, Any] = result.unwrap()["snapshot"]
+        return snapshot
+
+    async def wait_for_completion(
+        self,
+        result: ToolResult,
+        *,
+        timeout: float = 1800.0,  # noqa: ASYNC109 - a wait's deadline, not a cancel scope
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        """Wait for what a successful call started (a new snapshot), using the wait tool its
+        manifest entry names under ``completion``; a failed ``result`` is returned as is."""
+        if not result.ok:
+            return result
+        tool = self._dispatcher.get(result.tool)
+        if tool is None or tool.completion is None:
+            raise ValueError(f"{result.tool!r} declares nothing to wait for (no completion)")
+        arguments = {
+            name: resolve(result.data, pointer, None)
+            for name, pointer in tool.completion.arguments.items()
+        }
+        return await self.wait_for(
+            tool.completion.wait, arguments, timeout=timeout, on_progress=on_progress
+        )
+
+    def paginate(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        page_size: int | None = None,
+    ) -> AsyncIterator[Any]:
+        """Every item of every page of the list tool ``name``, following its cursor.
+
+        >>> async for snapshot in agent.paginate("listSnapshots", {"description": "nightly"}):
+        ...     print(snapshot["id"])
+
+        A page that fails raises its :class:`~ocp_vultr.errors.ToolError`.
+        """
+        self._check_ready()
+        tool = self._dispatcher.get(name)
+        if tool is None:
+            raise ValueError(f"no tool named {name!r} is registered")
+        return paginate(self._dispatcher.call, tool, arguments, page_size=page_size)
+
+    def iter_snapshots(
+        self, description: str | None = None, *, page_size: int | None = None
+    ) -> AsyncIterator[dict[str, Any]]:
+        """Every snapshot in the account (only those with ``description``, if given)."""
+        arguments = {} if description is None else {"description": description}
+        return self.paginate("listSnapshots", arguments, page_size=page_size)
 
     # -- lifetime -----------------------------------------------------------------------
 
@@ -195,6 +309,11 @@ class OCPAgent:
     def _check_open(self) -> None:
         if self._caller.closed:
             raise RuntimeError("this OCPAgent is closed; create a new one")
+
+    def _check_ready(self) -> None:
+        self._check_open()
+        if not self._apis:
+            raise RuntimeError("no API is registered; call agent.register_api('vultr') first")
 
     async def aclose(self) -> None:
         """Close the HTTP session. The agent cannot call tools afterwards."""

@@ -33,6 +33,7 @@ from .secret import ApiKey
 from .status_errors import error_for_status, truncate
 from .tool import Tool
 from .validation import Violation, text_violations
+from .waiting import PollSchedule, ProgressCallback, poll_arguments, run_wait
 
 logger = logging.getLogger("ocp_vultr.dispatcher")
 
@@ -61,8 +62,9 @@ class PreparedCall:
 class Dispatcher:
     """Owns the registered tools and runs calls to them."""
 
-    def __init__(self, caller: HttpCaller) -> None:
+    def __init__(self, caller: HttpCaller, poll_schedule: PollSchedule | None = None) -> None:
         self.caller = caller
+        self.poll_schedule = poll_schedule or PollSchedule()
         self._tools: dict[str, tuple[Tool, ApiBinding]] = {}
 
     def add(self, tools: Iterable[Tool], binding: ApiBinding) -> None:
@@ -101,10 +103,45 @@ class Dispatcher:
         violations = tool.input_validator.violations(arguments) + text_violations(arguments)
         if violations:
             raise _invalid_arguments(tool, violations)
+        if tool.wait is not None:  # its request is the one it polls with
+            polled = self.prepare(tool.wait.tool, poll_arguments(tool.wait, arguments))
+            return PreparedCall(tool, binding, polled.request)
         return PreparedCall(tool, binding, build_request(tool, arguments, binding.base_url))
 
-    async def call(self, name: str, arguments: Any) -> ToolResult:
-        """Run one tool call; every failure is returned in the result, never raised."""
+    async def call(
+        self, name: str, arguments: Any, *, on_progress: ProgressCallback | None = None
+    ) -> ToolResult:
+        """Run one tool call; every failure is returned in the result, never raised.
+
+        A wait tool polls its tool within its own bound; ``on_progress`` hears of every look.
+        """
+        return await self._run(name, arguments, on_progress)
+
+    async def wait(
+        self,
+        name: str,
+        arguments: Any,
+        *,
+        max_wait: float | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> ToolResult:
+        """Run the wait tool ``name`` until done, or until ``max_wait`` seconds (default: the
+        tool's own bound) pass, which is then a ``timeout`` error."""
+        tool = self.get(name)
+        if tool is not None and tool.wait is None:
+            waits = ", ".join(t.name for t, _ in self._tools.values() if t.wait) or "none"
+            raise ValueError(f"{name!r} is not a wait tool (wait tools: {waits})")
+        return await self._run(name, arguments, on_progress, max_wait=max_wait, until_done=True)
+
+    async def _run(
+        self,
+        name: str,
+        arguments: Any,
+        on_progress: ProgressCallback | None,
+        *,
+        max_wait: float | None = None,
+        until_done: bool = False,
+    ) -> ToolResult:
         started = time.monotonic()
         started_at = datetime.now(UTC)
         try:
@@ -112,6 +149,16 @@ class Dispatcher:
         except ToolError as refused:
             return ToolResult(
                 tool=name, ok=False, error=refused, elapsed=time.monotonic() - started
+            )
+        if prepared.tool.wait is not None:
+            return await run_wait(
+                self.call,
+                prepared.tool,
+                arguments,
+                schedule=self.poll_schedule,
+                max_wait=max_wait,
+                until_done=until_done,
+                on_progress=on_progress,
             )
         binding = prepared.binding
         if binding.key is None:
@@ -126,7 +173,7 @@ class Dispatcher:
             outcome: Recovered | ToolError = failure
             if _effect_unconfirmed(prepared, failure):
                 outcome = await resolve_outcome(
-                    prepared.tool, arguments, started_at, failure, self.call
+                    prepared.tool, arguments, started_at, failure, self.call, self.get
                 )
             if isinstance(outcome, Recovered):
                 logger.debug("%s: lost answer recovered by a lookup", name)

@@ -13,6 +13,7 @@ where there was one, whether trying again may help (``retryable``) and structure
     ├── ApiError                api_error           any other 4xx
     ├── ServerError             server_error        5xx
     ├── RequestTimeoutError     timeout             no answer within the timeout
+    │   └── WaitTimeoutError    timeout             a wait reached its deadline unfinished
     ├── NetworkError            network_error       connection refused, reset, DNS failure...
     ├── OutcomeUnknownError     outcome_unknown     a create may or may not have happened
     └── InvalidResponseError    invalid_response    the answer does not match its schema
@@ -118,6 +119,11 @@ class RequestTimeoutError(ToolError):
 
     code = "timeout"
     default_retryable = True
+
+
+class WaitTimeoutError(RequestTimeoutError):
+    """A wait reached its deadline before the awaited status; ``details['last_status']`` is
+    the status last seen. Waiting again with the same arguments may still succeed."""
 
 
 class NetworkError(ToolError):

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from .manifest_error import ManifestError
+from .manifest_specs import check_specs, completion_spec, page_spec, wait_spec
 from .recovery_spec import RecoverySpec
 from .schema_files import SchemaFolder
 from .tool import Location, Placement, ResponseSpec, Tool, ToolHints
@@ -74,6 +75,7 @@ def load_manifest(path: Path | str) -> ApiSpec:
         for index, entry in enumerate(document["tools"])
     )
     _check_unique_names(tools, path)
+    check_specs(tools, path)
     _check_recoveries(tools, path)
     rate = api.get("rate_limit", {}).get("requests_per_second")
     return ApiSpec(
@@ -115,7 +117,9 @@ def _build_tool(
 ) -> Tool:
     where = f"tools[{index}] ({entry['name']})"
     input_schema = folder.load(entry["input_schema"], field=f"{where}.input_schema")
-    placements = _placements(entry, input_schema, where, source)
+    method = entry.get("method")
+    wait = wait_spec(entry, input_schema, where, source)
+    placements = {} if wait else _placements(entry, input_schema, where, source)
     responses = {
         int(status): ResponseSpec(
             int(status),
@@ -126,29 +130,33 @@ def _build_tool(
         for status, file in entry["responses"].items()
     }
     hints = entry.get("hints", {})
+    if wait is not None:
+        _closed_object(input_schema, where, source)
+    reads = method in (None, "GET")  # a wait only reads, however often it looks
     return Tool(
         name=entry["name"],
         api_name=api_name,
-        operation_id=entry["operation_id"],
-        method=entry["method"],
-        path=entry["path"],
+        operation_id=entry.get("operation_id"),
+        method=method,
+        path=entry.get("path"),
         description=" ".join(entry["description"].split()),
         input_validator=SchemaValidator(input_schema),
         placements=MappingProxyType(placements),
         responses=MappingProxyType(responses),
         hints=ToolHints(
-            read_only=hints.get("read_only", entry["method"] == "GET"),
-            destructive=hints.get("destructive", entry["method"] == "DELETE"),
-            idempotent=hints.get("idempotent", entry["method"] in ("GET", "PUT", "DELETE")),
+            read_only=hints.get("read_only", reads),
+            destructive=hints.get("destructive", method == "DELETE"),
+            idempotent=hints.get("idempotent", reads or method in ("PUT", "DELETE")),
             open_world=hints.get("open_world", True),
         ),
+        wait=wait,
+        pagination=page_spec(entry),
+        completion=completion_spec(entry),
         recovery=RecoverySpec.from_manifest(entry["recover"]) if "recover" in entry else None,
     )
 
 
-def _placements(
-    entry: dict[str, Any], input_schema: dict[str, Any], where: str, source: Path
-) -> dict[str, Placement]:
+def _closed_object(input_schema: dict[str, Any], where: str, source: Path) -> None:
     if (
         input_schema.get("type") != "object"
         or input_schema.get("additionalProperties") is not False
@@ -158,6 +166,12 @@ def _placements(
             f"{where}.input_schema",
             "must be a closed object schema (type: object, additionalProperties: false)",
         )
+
+
+def _placements(
+    entry: dict[str, Any], input_schema: dict[str, Any], where: str, source: Path
+) -> dict[str, Placement]:
+    _closed_object(input_schema, where, source)
     properties = set(input_schema.get("properties", {}))
     declared = entry["arguments"]
     for name in sorted(properties - set(declared)):
@@ -212,12 +226,13 @@ def _check_recoveries(tools: tuple[Tool, ...], source: Path) -> None:
             raise ManifestError(
                 source, f"{where}.lookup", f"{spec.lookup!r} is not another tool of this manifest"
             )
-        if not lookup.hints.read_only:
+        if not lookup.hints.read_only or lookup.pagination is None:
             raise ManifestError(
-                source, f"{where}.lookup", f"{spec.lookup!r} must be a read-only tool"
+                source,
+                f"{where}.lookup",
+                f"{spec.lookup!r} must be a read-only list tool that declares pagination",
             )
-        paging = [spec.next_page.argument] if spec.next_page else []
-        for name in [*spec.arguments, *paging]:
+        for name in spec.arguments:
             if name not in lookup.placements:
                 raise ManifestError(
                     source, f"{where}.arguments", f"{name!r} is not an argument of {lookup.name}"

@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from . import json_pointer
 from .errors import OutcomeUnknownError, ToolError
+from .paging import paginate
 from .recovery_spec import MAX_LOOKUP_PAGES, RecoverySpec
 from .result import ToolResult
 from .status_errors import truncate
 from .tool import Tool
 
-LookupCall = Callable[[str, dict[str, Any]], Awaitable[ToolResult]]
+LookupCall = Callable[[str, Mapping[str, Any]], Awaitable[ToolResult]]
 """Runs one call of the lookup tool (through the normal dispatcher path)."""
 
 
@@ -49,12 +49,14 @@ async def resolve_outcome(
     arguments: Mapping[str, Any],
     started: datetime,
     cause: ToolError,
-    lookup: LookupCall,
+    call: LookupCall,
+    find_tool: Callable[[str], Tool | None],
 ) -> Recovered | ToolError:
     """Look for the effect of a call whose answer was lost; the result, or the error to report.
 
     ``started`` is when the call began (UTC, this machine's clock); ``cause`` why its answer
-    was lost. A tool without a ``recover`` declaration gets the general error at once.
+    was lost; ``call`` runs a tool call and ``find_tool`` finds a registered tool by name. A
+    tool without a ``recover`` declaration gets the general error at once.
     """
     spec = tool.recovery
     if spec is None:
@@ -63,7 +65,7 @@ async def resolve_outcome(
     since = started - timedelta(seconds=spec.clock_skew)
     if missing:
         return unresolved_error(tool, cause, _without_arguments(spec, tool, missing, since))
-    found = await _look(spec, tool, arguments, since, lookup)
+    found = await _look(spec, tool, arguments, since, call, find_tool(spec.lookup))
     if isinstance(found, _Finding):
         return unresolved_error(tool, cause, found)
     matches, lookups = found
@@ -80,45 +82,29 @@ async def _look(
     tool: Tool,
     arguments: Mapping[str, Any],
     since: datetime,
-    lookup: LookupCall,
+    call: LookupCall,
+    lookup_tool: Tool | None,
 ) -> tuple[list[Any], int] | _Finding:
-    """Every candidate matching the rules, following pages; or why the look failed."""
+    """Every item on every page of the lookup that matches the rules; or why the look failed."""
+    if lookup_tool is None:
+        return _lookup_failed(spec, tool, arguments, since, "that tool is not registered")
+    pages = 0
+
+    async def counted(name: str, query: Mapping[str, Any]) -> ToolResult:
+        nonlocal pages
+        pages += 1
+        return await call(name, query)
+
     query = spec.lookup_arguments(arguments)
     matches: list[Any] = []
-    for page in range(1, MAX_LOOKUP_PAGES + 1):
-        result = await lookup(spec.lookup, dict(query))
-        if not result.ok or result.error is not None:
-            reason = result.error.message if result.error else "no result"
-            return _lookup_failed(
-                spec, tool, arguments, since, f"it failed: {truncate(reason, 200)}"
-            )
-        items = json_pointer.resolve(result.data, spec.items)
-        if not isinstance(items, list):
-            return _lookup_failed(
-                spec, tool, arguments, since, f"its answer has no list at {spec.items}"
-            )
-        matches += [item for item in items if _matches(spec, item, arguments, since)]
-        cursor = _next_cursor(spec, result.data)
-        if cursor is None:
-            return matches, page
-        query.update(cursor)
-    return _lookup_failed(
-        spec,
-        tool,
-        arguments,
-        since,
-        f"there were more than {MAX_LOOKUP_PAGES} pages to look through",
-    )
-
-
-def _next_cursor(spec: RecoverySpec, data: Any) -> dict[str, str] | None:
-    """The lookup argument that asks for the next page, or None on the last page."""
-    if spec.next_page is None:
-        return None
-    cursor = json_pointer.resolve(data, spec.next_page.pointer)
-    if not isinstance(cursor, str) or not cursor:
-        return None
-    return {spec.next_page.argument: cursor}
+    try:
+        async for item in paginate(counted, lookup_tool, query, max_pages=MAX_LOOKUP_PAGES):
+            if _matches(spec, item, arguments, since):
+                matches.append(item)
+    except ToolError as failed:
+        reason = f"it failed: {truncate(failed.message, 200)}"
+        return _lookup_failed(spec, tool, arguments, since, reason)
+    return matches, pages
 
 
 def _matches(spec: RecoverySpec, item: Any, arguments: Mapping[str, Any], since: datetime) -> bool:

@@ -1,16 +1,15 @@
 """How a tool's lost answer is looked for, as its manifest entry declares it (``recover:``).
 
 A call that creates something and loses its answer (timeout after sending, connection dropped,
-5xx) is never sent again. Instead the dispatcher looks with a read-only tool of the same API
-for what the call would have made, and accepts exactly one match::
+5xx) is never sent again. Instead the dispatcher looks through every page of a read-only list
+tool of the same API (its own ``pagination`` says where the items and the next cursor are) for
+what the call would have made, and accepts exactly one match::
 
     recover:
-      lookup: listSnapshots                 # read-only tool to look with
+      lookup: listSnapshots                 # read-only list tool to look with
       arguments:                            # its arguments
         description: {from_argument: description}
         per_page: {value: 500}
-      items: /snapshots                     # JSON Pointer to the candidates in its answer
-      next_page: {pointer: /meta/links/next, argument: cursor}
       match:                                # every rule must hold for a match
         - {field: description, equals_argument: description}
         - {field: date_created, since_call_start: true}
@@ -27,6 +26,7 @@ from typing import Any
 
 DEFAULT_CLOCK_SKEW = 120.0
 MAX_LOOKUP_PAGES = 10
+"""Pages of the lookup looked through at most; with more, the outcome stays unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,24 +49,14 @@ class MatchRule:
 
 
 @dataclass(frozen=True, slots=True)
-class NextPage:
-    """Paging of the lookup: the cursor in its answer and the argument that takes it."""
-
-    pointer: str
-    argument: str
-
-
-@dataclass(frozen=True, slots=True)
 class RecoverySpec:
     """A tool's declared way of finding out whether a call whose answer was lost took effect."""
 
     lookup: str
     arguments: MappingProxyType[str, ArgumentSource]
-    items: str
     match: tuple[MatchRule, ...]
     clock_skew: float = DEFAULT_CLOCK_SKEW
     result_key: str | None = None
-    next_page: NextPage | None = None
 
     @classmethod
     def from_manifest(cls, entry: Mapping[str, Any]) -> RecoverySpec:
@@ -75,11 +65,9 @@ class RecoverySpec:
             name: ArgumentSource(source.get("from_argument"), source.get("value"))
             for name, source in entry.get("arguments", {}).items()
         }
-        paging = entry.get("next_page")
         return cls(
             lookup=entry["lookup"],
             arguments=MappingProxyType(arguments),
-            items=entry["items"],
             match=tuple(
                 MatchRule(
                     rule["field"],
@@ -90,7 +78,6 @@ class RecoverySpec:
             ),
             clock_skew=float(entry.get("clock_skew_seconds", DEFAULT_CLOCK_SKEW)),
             result_key=entry.get("result_key"),
-            next_page=NextPage(paging["pointer"], paging["argument"]) if paging else None,
         )
 
     def call_arguments_used(self) -> list[str]:

@@ -55,6 +55,8 @@ def query_value(value: Any) -> str:
 
 def build_request(tool: Tool, arguments: Mapping[str, Any], base_url: str) -> HttpRequest:
     """The request for ``tool`` with already validated ``arguments``, against ``base_url``."""
+    if tool.method is None or tool.path is None:
+        raise ValueError(f"{tool.name} has no HTTP operation of its own")
     path = tool.path
     query: list[tuple[str, str]] = []
     body: dict[str, Any] = {}

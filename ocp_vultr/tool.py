@@ -1,8 +1,15 @@
-"""A tool: one HTTP operation described as data.
+"""A tool: one HTTP operation, or a wait over one, described as data.
 
 A :class:`Tool` is built from a manifest entry and never changes. It knows its arguments'
 schema (compiled once), where each argument goes in the request, and the schema of each
 success response. It has no behaviour of its own: every tool runs through the same dispatcher.
+
+Four optional declarations give tools generic behaviour without Python of their own:
+:class:`WaitSpec` (a tool that polls another until a field reaches a value; it has no HTTP
+operation itself), :class:`PageSpec` (how a list tool pages), :class:`CompletionSpec` (which
+wait tool follows an operation that finishes later, and which of its answer's fields to pass)
+and :class:`~ocp_vultr.recovery_spec.RecoverySpec` (how to find out whether a call whose
+answer was lost took effect).
 """
 
 from __future__ import annotations
@@ -51,22 +58,69 @@ class ResponseSpec:
     validator: SchemaValidator | None
 
 
+@dataclass(frozen=True, slots=True)
+class WaitSpec:
+    """A wait: poll ``tool`` until the value at ``field`` (a JSON pointer into its answer) is
+    one of ``success``; one of ``failure`` ends the wait as an error of code ``failure_code``.
+
+    The wait tool's arguments, except ``timeout_argument`` (seconds to wait at most, by
+    default ``default_timeout``), are passed on to ``tool`` unchanged.
+    """
+
+    tool: str
+    field: str
+    success: tuple[Any, ...]
+    timeout_argument: str
+    failure: tuple[Any, ...] = ()
+    failure_code: str = "api_error"
+    default_timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """How a list tool pages: the argument that takes a cursor, the JSON pointers of the next
+    cursor (empty or absent on the last page) and of the items, and the page-size argument."""
+
+    cursor_argument: str
+    next_cursor: str
+    items: str
+    page_size_argument: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionSpec:
+    """How to wait for what an operation started: the wait tool, and for each of its
+    arguments the JSON pointer of the value in the operation's answer."""
+
+    wait: str
+    arguments: MappingProxyType[str, str]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Tool:
     """One operation of a registered API, as a model sees it and as the dispatcher runs it."""
 
     name: str
     api_name: str
-    operation_id: str
-    method: str
-    path: str
+    operation_id: str | None
+    """Vultr's operation id; ``None`` for a tool with no HTTP operation of its own (a wait)."""
+    method: str | None
+    path: str | None
     description: str
     input_validator: SchemaValidator
     placements: MappingProxyType[str, Placement]
     responses: MappingProxyType[int, ResponseSpec]
     hints: ToolHints = field(default_factory=ToolHints)
+    wait: WaitSpec | None = None
+    pagination: PageSpec | None = None
+    completion: CompletionSpec | None = None
     recovery: RecoverySpec | None = None
     """How a lost answer is looked for, when the manifest declares it (``recover:``)."""
+
+    @property
+    def has_http_operation(self) -> bool:
+        """Whether the tool is one HTTP request (a wait tool is not: it polls another tool)."""
+        return self.method is not None and self.path is not None
 
     @property
     def input_schema(self) -> dict[str, Any]:
@@ -101,6 +155,8 @@ class Tool:
         }
 
     def __repr__(self) -> str:
+        if self.wait is not None:
+            return f"Tool(name={self.name!r}, waits_on={self.wait.tool!r})"
         return f"Tool(name={self.name!r}, method={self.method!r}, path={self.path!r})"
 
 

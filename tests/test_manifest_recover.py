@@ -31,7 +31,6 @@ def test_the_bundled_create_declares_its_recovery() -> None:
     recovery = create.recovery
     assert recovery is not None
     assert recovery.lookup == "listSnapshots"
-    assert recovery.items == "/snapshots"
     assert recovery.result_key == "snapshot"
     assert recovery.clock_skew == 120.0
     assert [(r.field, r.equals_argument, r.since_call_start) for r in recovery.match] == [
@@ -57,7 +56,8 @@ def test_the_bundled_create_declares_its_recovery() -> None:
     [
         (lambda r, d: r.update(lookup="noSuchTool"), "recover.lookup", "not another tool"),
         (lambda r, d: r.update(lookup="createSnapshot"), "recover.lookup", "not another tool"),
-        (lambda r, d: r.update(lookup="deleteSnapshot"), "recover.lookup", "must be a read-only"),
+        (lambda r, d: r.update(lookup="deleteSnapshot"), "recover.lookup", "read-only list tool"),
+        (lambda r, d: r.update(lookup="getSnapshot"), "recover.lookup", "declares pagination"),
         (
             lambda r, d: r["arguments"].update(color={"value": 1}),
             "recover.arguments",
@@ -68,16 +68,11 @@ def test_the_bundled_create_declares_its_recovery() -> None:
             "recover",
             "'size' is not an argument of createSnapshot",
         ),
-        (
-            lambda r, d: r.update(next_page={"pointer": "/meta/links/next", "argument": "page"}),
-            "recover.arguments",
-            "'page' is not an argument",
-        ),
         (lambda r, d: r.update(match=[]), "match", "at least 1"),
-        (lambda r, d: r.pop("items"), "recover", "items"),
+        (lambda r, d: r.pop("lookup"), "recover", "lookup"),
+        (lambda r, d: r.update(items="/snapshots"), "recover", "items"),
         (lambda r, d: r.update(match=[{"field": "a", "since_call_start": False}]), "match", ""),
         (lambda r, d: r.update(clock_skew_seconds=-1), "clock_skew_seconds", ""),
-        (lambda r, d: r.update(items="snapshots"), "items", ""),
     ],
 )
 def test_a_broken_recover_block_names_the_field(
@@ -91,11 +86,13 @@ def test_a_broken_recover_block_names_the_field(
 
 def test_a_manifest_with_a_recovery_of_its_own_loads(tmp_path: Path) -> None:
     def change(recover: dict[str, Any], document: dict[str, Any]) -> None:
-        recover.update(clock_skew_seconds=30, result_key="snapshot")
-        recover.pop("next_page")
+        recover.update(clock_skew_seconds=30)
+        recover.pop("result_key")
+        recover.pop("arguments")
 
     spec = load_manifest(_manifest_with(tmp_path, change))
     create = next(t for t in spec.tools if t.name == "createSnapshot")
     assert create.recovery is not None
     assert create.recovery.clock_skew == 30.0
-    assert create.recovery.next_page is None
+    assert create.recovery.result_key is None
+    assert create.recovery.lookup_arguments({"description": "d"}) == {}

@@ -76,7 +76,11 @@ class SandboxState:
         async def serve() -> web.Response:
             return self._serve(request, raw)
 
-        return await answer_with_fault(fault, request, serve)
+        return await answer_with_fault(fault, request, serve, self._success_status(request))
+
+    def _success_status(self, request: web.Request) -> int:
+        match = self._router.match(request.method, request.path)
+        return min(match.tool.responses) if match else 200
 
     def _serve(self, request: web.Request, raw: bytes) -> web.Response:
         refused = self._authenticate(request.headers.get("Authorization", ""))
@@ -98,7 +102,7 @@ class SandboxState:
         if violations:
             listed = "; ".join(str(v).rstrip(".") for v in violations)
             return vultr_error(400, f"Invalid request: {listed}.")
-        return OPERATIONS[match.tool.operation_id](self._world, arguments)
+        return OPERATIONS[str(match.tool.operation_id)](self._world, arguments)
 
     def _authenticate(self, header: str) -> web.Response | None:
         scheme, _, token = header.partition(" ")

@@ -33,8 +33,14 @@ def html_page(status: int) -> str:
     )
 
 
-async def answer_with_fault(fault: Fault, request: web.Request, serve: Serve) -> web.StreamResponse:
-    """The answer to ``request`` spoiled by ``fault``; ``serve`` carries the request out."""
+async def answer_with_fault(
+    fault: Fault, request: web.Request, serve: Serve, success_status: int
+) -> web.StreamResponse:
+    """The answer to ``request`` spoiled by ``fault``; ``serve`` carries the request out.
+
+    A spoiled success answer (malformed JSON, wrong content type, schema violation, oversized)
+    has the route's ``success_status`` even when the request itself was refused.
+    """
     if not fault.performed:
         return await _refusal(fault, request)
     real = await serve()
@@ -43,7 +49,8 @@ async def answer_with_fault(fault: Fault, request: web.Request, serve: Serve) ->
         return real
     if fault.kind in (FaultKind.STATUS, FaultKind.HTML, FaultKind.DROP):
         return await _refusal(fault, request)
-    return await _spoiled(fault, request, real)
+    status = real.status if 200 <= real.status < 300 else success_status
+    return await _spoiled(fault, request, real, 200 if status == 204 else status)
 
 
 async def _refusal(fault: Fault, request: web.Request) -> web.StreamResponse:
@@ -73,12 +80,13 @@ def _json_of(response: web.Response) -> Any:
         return None
 
 
-async def _spoiled(fault: Fault, request: web.Request, real: web.Response) -> web.StreamResponse:
-    """The real answer with its body or headers spoiled."""
+async def _spoiled(
+    fault: Fault, request: web.Request, real: web.Response, status: int
+) -> web.StreamResponse:
+    """The real answer with its body or headers spoiled, answered with ``status``."""
     body = real.body if isinstance(real.body, bytes) else b""
-    status = real.status if body else 200  # a 204 cannot carry the spoiled body
     if fault.kind is FaultKind.WRONG_CONTENT_TYPE:
-        return web.Response(status=real.status, body=body, content_type=fault.content_type)
+        return web.Response(status=status, body=body, content_type=fault.content_type)
     if fault.kind is FaultKind.MALFORMED_JSON:
         cut = body[: len(body) // 2] if len(body) > 1 else b'{"snapshot": {'
         return web.Response(status=status, body=cut, content_type="application/json")

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from .patterns import RoutePattern
 
@@ -44,7 +44,8 @@ class RecordedRequest:
 
 
 class RequestLog:
-    """A list of :class:`RecordedRequest`, oldest first, with a few ways to look things up."""
+    """Every :class:`RecordedRequest`, oldest first: indexable, sliceable and iterable like a
+    list, with :meth:`matching` and :meth:`count` to pick requests by route."""
 
     def __init__(self) -> None:
         self._items: list[RecordedRequest] = []
@@ -77,8 +78,15 @@ class RequestLog:
         with self._lock:
             return iter(list(self._items))
 
-    def __getitem__(self, index: int) -> RecordedRequest:
-        return self._items[index]
+    @overload
+    def __getitem__(self, index: int) -> RecordedRequest: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RecordedRequest]: ...
+
+    def __getitem__(self, index: int | slice) -> RecordedRequest | list[RecordedRequest]:
+        with self._lock:
+            return self._items[index]
 
     def __bool__(self) -> bool:
         return bool(self._items)

@@ -72,10 +72,10 @@ async def run_sandbox(
     """
     config = dataclasses.replace(config or SandboxConfig(), **overrides)
     app = create_app(config)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
     await runner.setup()
     try:
-        site = web.TCPSite(runner, config.host, config.port, shutdown_timeout=0.5)
+        site = web.TCPSite(runner, config.host, config.port)
         await site.start()
         host, port = runner.addresses[0][:2]
         yield Sandbox(str(host), int(port), app[SANDBOX_STATE])

@@ -38,7 +38,11 @@ class _Snapshot:
 
 
 class SnapshotStore:
-    """Every snapshot of one sandbox, in creation order."""
+    """Every snapshot of one sandbox, in creation order.
+
+    ``complete_after`` (seconds from creation to ``complete``; ``None``: never on its own) may
+    be changed at any time, for example by a test that needs a snapshot to stay pending.
+    """
 
     def __init__(
         self,
@@ -75,7 +79,7 @@ class SnapshotStore:
             created_at=self._clock(),
         )
         self._items[item.id] = item
-        return self._view(item)
+        return self._view(item, status="pending")  # Vultr answers a create with pending
 
     def get(self, snapshot_id: str) -> dict[str, Any] | None:
         """The snapshot as the API shows it now, or ``None`` when there is none."""
@@ -149,8 +153,8 @@ class SnapshotStore:
         done = self._clock() - item.created_at >= self.complete_after
         return "complete" if done else "pending"
 
-    def _view(self, item: _Snapshot) -> dict[str, Any]:
-        status = self._status(item)
+    def _view(self, item: _Snapshot, status: str | None = None) -> dict[str, Any]:
+        status = status or self._status(item)
         complete = status == "complete"
         return {
             "id": item.id,
