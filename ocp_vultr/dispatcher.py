@@ -170,29 +170,26 @@ class Dispatcher:
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
             attempts = int(failure.details.get("attempts", attempts))
-            outcome: Recovered | ToolError = failure
-            if _effect_unconfirmed(prepared, failure):
-                outcome = await resolve_outcome(
-                    prepared.tool, arguments, started_at, failure, self.call, self.get
-                )
+            outcome = await self._settle(prepared, arguments, failure, started_at)
+            elapsed = time.monotonic() - started
             if isinstance(outcome, Recovered):
-                logger.debug("%s: lost answer recovered by a lookup", name)
                 return ToolResult(
                     tool=name,
                     ok=True,
                     data=outcome.data,
                     attempts=attempts,
-                    elapsed=time.monotonic() - started,
+                    elapsed=elapsed,
                     recovered=True,
                     metadata={"recovery": {**outcome.details, "lookups": outcome.lookups}},
                 )
+            error = _redacted(outcome, binding.key)
             return ToolResult(
                 tool=name,
                 ok=False,
-                status=outcome.status,
-                error=_redacted(outcome, binding.key),
+                status=error.status,
+                error=error,
                 attempts=attempts,
-                elapsed=time.monotonic() - started,
+                elapsed=elapsed,
             )
         return ToolResult(
             tool=name,
@@ -202,6 +199,24 @@ class Dispatcher:
             attempts=attempts,
             elapsed=time.monotonic() - started,
         )
+
+    async def _settle(
+        self, prepared: PreparedCall, arguments: Any, failure: ToolError, started_at: datetime
+    ) -> Recovered | ToolError:
+        """The failure as reported, or, when the call may have taken effect unseen, what
+        looking for its effect found (see :mod:`ocp_vultr.recovery`)."""
+        if not _effect_unconfirmed(prepared, failure):
+            return failure
+        outcome = await resolve_outcome(
+            prepared.tool, arguments, started_at, failure, self.call, self.get
+        )
+        logger.debug(
+            "%s: answer lost (%s); %s",
+            prepared.tool.name,
+            failure.code,
+            "recovered by a lookup" if isinstance(outcome, Recovered) else outcome.code,
+        )
+        return outcome
 
     async def send(self, prepared: PreparedCall, key: ApiKey) -> HttpResponse:
         """Send a prepared call through the shared limiter; a too-large answer is a ToolError."""

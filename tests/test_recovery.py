@@ -230,3 +230,17 @@ async def test_a_get_that_fails_is_not_looked_up(agent: OCPAgent) -> None:
     assert result.error is not None
     assert result.error.code == "timeout"
     assert result.error.retryable is True
+
+
+async def test_the_import_from_a_url_is_recovered_the_same_way(agent: OCPAgent) -> None:
+    mine = _snapshot("imported", 1, "snap-imported")
+    with aioresponses() as mocked:
+        mocked.post(f"{BASE}/snapshots/create-from-url", exception=TimeoutError())
+        mocked.get(LIST, payload=_page([mine]))
+        result = await agent.call_tool(
+            "createSnapshotCreateFromUrl",
+            {"url": "https://example.com/disk.raw", "description": "imported"},
+        )
+        assert len(_requests(mocked, "POST")) == 1
+    assert result.recovered
+    assert result.data == {"snapshot": mine}
