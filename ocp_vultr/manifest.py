@@ -19,8 +19,7 @@ from typing import Any
 import yaml
 
 from .manifest_error import ManifestError
-from .manifest_specs import check_specs, completion_spec, page_spec, wait_spec
-from .recovery_spec import RecoverySpec
+from .manifest_specs import check_specs, completion_spec, page_spec, recovery_spec, wait_spec
 from .schema_files import SchemaFolder
 from .tool import Location, Placement, ResponseSpec, Tool, ToolHints
 from .validation import SchemaValidator
@@ -76,7 +75,6 @@ def load_manifest(path: Path | str) -> ApiSpec:
     )
     _check_unique_names(tools, path)
     check_specs(tools, path)
-    _check_recoveries(tools, path)
     rate = api.get("rate_limit", {}).get("requests_per_second")
     return ApiSpec(
         name=api["name"],
@@ -152,7 +150,7 @@ def _build_tool(
         wait=wait,
         pagination=page_spec(entry),
         completion=completion_spec(entry),
-        recovery=RecoverySpec.from_manifest(entry["recover"]) if "recover" in entry else None,
+        recovery=recovery_spec(entry),
     )
 
 
@@ -211,36 +209,3 @@ def _check_unique_names(tools: tuple[Tool, ...], source: Path) -> None:
                 source, f"tools[{index}].name", f"duplicate tool name {tool.name!r}"
             )
         seen.add(tool.name)
-
-
-def _check_recoveries(tools: tuple[Tool, ...], source: Path) -> None:
-    """Every ``recover`` names a read-only tool of the manifest and arguments that exist."""
-    by_name = {tool.name: tool for tool in tools}
-    for index, tool in enumerate(tools):
-        spec = tool.recovery
-        if spec is None:
-            continue
-        where = f"tools[{index}] ({tool.name}).recover"
-        lookup = by_name.get(spec.lookup)
-        if lookup is None or lookup is tool:
-            raise ManifestError(
-                source, f"{where}.lookup", f"{spec.lookup!r} is not another tool of this manifest"
-            )
-        if not lookup.hints.read_only or lookup.pagination is None:
-            raise ManifestError(
-                source,
-                f"{where}.lookup",
-                f"{spec.lookup!r} must be a read-only list tool that declares pagination",
-            )
-        for name in spec.arguments:
-            if name not in lookup.placements:
-                raise ManifestError(
-                    source, f"{where}.arguments", f"{name!r} is not an argument of {lookup.name}"
-                )
-        for name in spec.call_arguments_used():
-            if name not in tool.placements:
-                raise ManifestError(source, where, f"{name!r} is not an argument of {tool.name}")
-        if all(response.validator is None for response in tool.responses.values()):
-            raise ManifestError(
-                source, where, "the tool has no success answer with a schema to recover"
-            )
