@@ -288,7 +288,12 @@ def _checked_body(tool: Tool, response: HttpResponse) -> Any:
             status=response.status,
         )
     try:
-        body = json.loads(response.body)
+        body = json.loads(response.body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InvalidResponseError(
+            f"{tool.name} got an answer that is not UTF-8 text (byte {exc.start}).",
+            status=response.status,
+        ) from None
     except json.JSONDecodeError as exc:
         raise InvalidResponseError(
             f"{tool.name} got an answer that is not valid JSON ({exc.msg} at position {exc.pos}).",

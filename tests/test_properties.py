@@ -327,3 +327,14 @@ def test_any_answer_gives_a_result_never_an_exception(data: st.DataObject, tool_
             "invalid_response",
         }
         json.dumps(result.to_dict())  # the error is always JSON-ready
+
+
+def test_an_answer_that_is_not_utf8_is_an_invalid_response() -> None:
+    """Found by the property above: bytes that are not UTF-8 once escaped as an exception."""
+    tool = TOOLS["listSnapshots"]
+    answer = {"status": 200, "content_type": "application/json", "body": b"\x80\x00"}
+    result, sent = _run(tool, {}, {"GET": answer})
+    assert len(sent) == 1
+    assert result.error is not None
+    assert result.error.code == "invalid_response"
+    assert "not UTF-8 text (byte 0)" in result.error.message
