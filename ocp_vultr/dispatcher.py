@@ -173,15 +173,7 @@ class Dispatcher:
             outcome = await self._settle(prepared, arguments, failure, started_at)
             elapsed = time.monotonic() - started
             if isinstance(outcome, Recovered):
-                return ToolResult(
-                    tool=name,
-                    ok=True,
-                    data=outcome.data,
-                    attempts=attempts,
-                    elapsed=elapsed,
-                    recovered=True,
-                    metadata={"recovery": {**outcome.details, "lookups": outcome.lookups}},
-                )
+                return outcome.result(name, attempts=attempts, elapsed=elapsed)
             error = _redacted(outcome, binding.key)
             return ToolResult(
                 tool=name,

@@ -34,6 +34,18 @@ class Recovered:
     lookups: int
     details: dict[str, Any] = field(default_factory=dict)
 
+    def result(self, tool_name: str, *, attempts: int, elapsed: float) -> ToolResult:
+        """The call's result: ok, marked recovered, with how it was found in ``metadata``."""
+        return ToolResult(
+            tool=tool_name,
+            ok=True,
+            data=self.data,
+            attempts=attempts,
+            elapsed=elapsed,
+            recovered=True,
+            metadata={"recovery": {**self.details, "lookups": self.lookups}},
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class _Finding:
