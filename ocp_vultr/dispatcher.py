@@ -57,6 +57,8 @@ class PreparedCall:
     tool: Tool
     binding: ApiBinding
     request: HttpRequest
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+    """The validated arguments the request was built from."""
 
 
 class Dispatcher:
@@ -105,8 +107,9 @@ class Dispatcher:
             raise _invalid_arguments(tool, violations)
         if tool.wait is not None:  # its request is the one it polls with
             polled = self.prepare(tool.wait.tool, poll_arguments(tool.wait, arguments))
-            return PreparedCall(tool, binding, polled.request)
-        return PreparedCall(tool, binding, build_request(tool, arguments, binding.base_url))
+            return PreparedCall(tool, binding, polled.request, arguments)
+        request = build_request(tool, arguments, binding.base_url)
+        return PreparedCall(tool, binding, request, arguments)
 
     async def call(
         self, name: str, arguments: Any, *, on_progress: ProgressCallback | None = None
@@ -170,7 +173,7 @@ class Dispatcher:
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
             attempts = int(failure.details.get("attempts", attempts))
-            outcome = await self._settle(prepared, arguments, failure, started_at)
+            outcome = await self._settle(prepared, failure, started_at)
             elapsed = time.monotonic() - started
             if isinstance(outcome, Recovered):
                 return outcome.result(name, attempts=attempts, elapsed=elapsed)
@@ -193,14 +196,14 @@ class Dispatcher:
         )
 
     async def _settle(
-        self, prepared: PreparedCall, arguments: Any, failure: ToolError, started_at: datetime
+        self, prepared: PreparedCall, failure: ToolError, started_at: datetime
     ) -> Recovered | ToolError:
         """The failure as reported, or, when the call may have taken effect unseen, what
         looking for its effect found (see :mod:`ocp_vultr.recovery`)."""
         if not _effect_unconfirmed(prepared, failure):
             return failure
         outcome = await resolve_outcome(
-            prepared.tool, arguments, started_at, failure, self.call, self.get
+            prepared.tool, prepared.arguments, started_at, failure, self.call, self.get
         )
         logger.debug(
             "%s: answer lost (%s); %s",
