@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator, Collection, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,8 +85,8 @@ class OCPAgent:
         history_size: int = DEFAULT_HISTORY_SIZE,
         poll_schedule: PollSchedule | None = None,
     ) -> None:
-        if rate_limit is not None and rate_limit != "manifest" and not rate_limit > 0:
-            raise ValueError("rate_limit must be a positive number, 'manifest' or None")
+        if rate_limit is not None and rate_limit != "manifest" and not 0 < rate_limit < math.inf:
+            raise ValueError("rate_limit must be a positive, finite number, 'manifest' or None")
         self.context = AgentContext(
             agent_type,
             user,

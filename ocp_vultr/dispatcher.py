@@ -14,25 +14,25 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from .errors import (
     AuthFailedError,
     InvalidArgumentsError,
     InvalidResponseError,
-    OutcomeUnknownError,
     ToolError,
     UnknownToolError,
 )
 from .http_caller import HttpCaller, HttpResponse, ResponseTooLarge
 from .rate_limit import shared_limiter
+from .recovery import Recovered, resolve_outcome
 from .request import HttpRequest, build_request
 from .result import ToolResult
-from .retry import IDEMPOTENT_METHODS
 from .secret import ApiKey
 from .status_errors import error_for_status, truncate
 from .tool import Tool
-from .validation import Violation
+from .validation import Violation, text_violations
 from .waiting import PollSchedule, ProgressCallback, poll_arguments, run_wait
 
 logger = logging.getLogger("ocp_vultr.dispatcher")
@@ -57,6 +57,8 @@ class PreparedCall:
     tool: Tool
     binding: ApiBinding
     request: HttpRequest
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+    """The validated arguments the request was built from."""
 
 
 class Dispatcher:
@@ -111,13 +113,14 @@ class Dispatcher:
             raise self._unknown_tool(name)
         tool, binding = entry
         arguments = tool.input_validator.without_optional_nulls(arguments)
-        violations = tool.input_validator.violations(arguments)
+        violations = tool.input_validator.violations(arguments) + text_violations(arguments)
         if violations:
             raise _invalid_arguments(tool, violations)
         if tool.wait is not None:  # its request is the one it polls with
             polled = self.prepare(tool.wait.tool, poll_arguments(tool.wait, arguments))
-            return PreparedCall(tool, binding, polled.request)
-        return PreparedCall(tool, binding, build_request(tool, arguments, binding.base_url))
+            return PreparedCall(tool, binding, polled.request, arguments)
+        request = build_request(tool, arguments, binding.base_url)
+        return PreparedCall(tool, binding, request, arguments)
 
     async def call(
         self, name: str, arguments: Any, *, on_progress: ProgressCallback | None = None
@@ -170,6 +173,7 @@ class Dispatcher:
         until_done: bool,
     ) -> ToolResult:
         started = time.monotonic()
+        started_at = datetime.now(UTC)
         try:
             prepared = self.prepare(name, arguments)
         except ToolError as refused:
@@ -189,32 +193,52 @@ class Dispatcher:
         binding = prepared.binding
         if binding.key is None:
             return ToolResult(tool=name, ok=False, error=_missing_key(binding))
-        response: HttpResponse | None = None
+        attempts = 1
         try:
             response = await self.send(prepared, binding.key)
+            attempts = response.attempts
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
-            error = failure
-            if response is not None:
-                error.details.setdefault("attempts", response.attempts)
-            if _outcome_is_unknown(prepared.tool, error):
-                error = _outcome_unknown(prepared.tool, error)
+            attempts = int(failure.details.get("attempts", attempts))
+            outcome = await self._settle(prepared, failure, started_at)
+            elapsed = time.monotonic() - started
+            if isinstance(outcome, Recovered):
+                return outcome.result(name, attempts=attempts, elapsed=elapsed)
+            error = _redacted(outcome, binding.key)
             return ToolResult(
                 tool=name,
                 ok=False,
                 status=error.status,
-                error=_redacted(error, binding.key),
-                attempts=int(error.details.get("attempts", 1)),
-                elapsed=time.monotonic() - started,
+                error=error,
+                attempts=attempts,
+                elapsed=elapsed,
             )
         return ToolResult(
             tool=name,
             ok=True,
             status=response.status,
             data=data,
-            attempts=response.attempts,
+            attempts=attempts,
             elapsed=time.monotonic() - started,
         )
+
+    async def _settle(
+        self, prepared: PreparedCall, failure: ToolError, started_at: datetime
+    ) -> Recovered | ToolError:
+        """The failure as reported, or, when the call may have taken effect unseen, what
+        looking for its effect found (see :mod:`ocp_vultr.recovery`)."""
+        if not _effect_unconfirmed(prepared, failure):
+            return failure
+        outcome = await resolve_outcome(
+            prepared.tool, prepared.arguments, started_at, failure, self.call, self.get
+        )
+        logger.debug(
+            "%s: answer lost (%s); %s",
+            prepared.tool.name,
+            failure.code,
+            "recovered by a lookup" if isinstance(outcome, Recovered) else outcome.code,
+        )
+        return outcome
 
     async def send(self, prepared: PreparedCall, key: ApiKey) -> HttpResponse:
         """Send a prepared call through the shared limiter; a too-large answer is a ToolError."""
@@ -285,7 +309,12 @@ def _checked_body(tool: Tool, response: HttpResponse) -> Any:
             status=response.status,
         )
     try:
-        body = json.loads(response.body)
+        body = json.loads(response.body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InvalidResponseError(
+            f"{tool.name} got an answer that is not UTF-8 text (byte {exc.start}).",
+            status=response.status,
+        ) from None
     except json.JSONDecodeError as exc:
         raise InvalidResponseError(
             f"{tool.name} got an answer that is not valid JSON ({exc.msg} at position {exc.pos}).",
@@ -303,23 +332,19 @@ def _checked_body(tool: Tool, response: HttpResponse) -> Any:
     return body
 
 
-def _outcome_is_unknown(tool: Tool, error: ToolError) -> bool:
-    """Whether a failed non-idempotent call may still have taken effect."""
-    if tool.method in IDEMPOTENT_METHODS:
+def _effect_unconfirmed(prepared: PreparedCall, error: ToolError) -> bool:
+    """Whether a failed call that is unsafe to repeat may have taken effect unseen.
+
+    That is a request that reached the server and got no usable answer (timeout, dropped
+    connection, 5xx), or a success status whose body could not be used.
+    """
+    if prepared.request.resend_safe:
         return False
     if error.code in ("timeout", "network_error"):
         return bool(error.details.get("reached_server", True))
+    if error.code == "invalid_response":
+        return error.status is not None and 200 <= error.status < 300
     return error.code == "server_error"
-
-
-def _outcome_unknown(tool: Tool, cause: ToolError) -> OutcomeUnknownError:
-    return OutcomeUnknownError(
-        f"{tool.name} may have taken effect: the request reached the server but no answer "
-        f"confirms it ({cause.message}) Do not call {tool.name} again yet: first list the "
-        "existing resources and look for one created in the last minutes.",
-        status=cause.status,
-        details={**cause.details, "cause": cause.code},
-    )
 
 
 def _redacted(error: ToolError, key: ApiKey | None) -> ToolError:

@@ -22,9 +22,9 @@ from yarl import URL
 
 from ._version import __version__
 from .errors import NetworkError, RequestTimeoutError, ToolError
-from .rate_limit import SlidingWindowLimiter
+from .rate_limit import Permit, SlidingWindowLimiter
 from .request import HttpRequest
-from .retry import RetryPolicy
+from .retry import RETRYABLE_STATUSES, RetryPolicy
 from .secret import ApiKey
 from .status_errors import parse_retry_after
 
@@ -111,6 +111,7 @@ class HttpCaller:
         self.retry = retry
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
+        self._sleep = asyncio.sleep
 
     @property
     def closed(self) -> bool:
@@ -148,77 +149,112 @@ class HttpCaller:
         limiter: SlidingWindowLimiter | None = None,
         headers: dict[str, str] | None = None,
     ) -> HttpResponse:
-        """Send ``request`` with retries; the final answer, or the failure as a ToolError."""
-        session = self._ensure_session()
-        started = time.monotonic()
+        """Send ``request`` with retries; the final answer, or the failure as a ToolError.
+
+        Everything (waiting for the rate limiter, attempts, backoff) ends within the retry
+        policy's ``deadline``. Cancelling the call closes its connection and frees its place.
+        """
+        call = _Call(self._ensure_session(), request, key, headers, limiter, self.retry.deadline)
         attempt = 0
         while True:
             attempt += 1
-            if limiter is not None:
-                await limiter.acquire()
             try:
-                response = await self._attempt(session, request, key, headers, attempt)
+                response = await self._attempt(call, attempt)
             except _AttemptFailed as failed:
-                if not self._should_retry(request, attempt, started, None, failed.reached_server):
+                wait = self._retry_wait(call, attempt, None, failed)
+                if wait is None:
                     failed.error.details["attempts"] = attempt
                     failed.error.details["reached_server"] = failed.reached_server
                     raise failed.error from None
-                await asyncio.sleep(self._capped(self.retry.backoff(attempt), started))
+                await self._sleep(wait)
                 continue
             if response.status == 429 and limiter is not None:
-                limiter.pause(response.retry_after if response.retry_after is not None else 1.0)
-            if response.status in (429, 502, 503, 504) and self._should_retry(
-                request, attempt, started, response.status, True, response.retry_after
-            ):
-                await asyncio.sleep(
-                    self._capped(self.retry.backoff(attempt, response.retry_after), started)
-                )
-                continue
+                pause = response.retry_after if response.retry_after is not None else 1.0
+                limiter.pause(min(pause, self.retry.max_retry_after))
+            if response.status in RETRYABLE_STATUSES:
+                wait = self._retry_wait(call, attempt, response.status, response)
+                if wait is not None:
+                    await self._sleep(wait)
+                    continue
             return response
 
-    def _should_retry(
+    def _retry_wait(
         self,
-        request: HttpRequest,
+        call: _Call,
         attempt: int,
-        started: float,
         status: int | None,
-        reached_server: bool,
-        retry_after: float | None = None,
-    ) -> bool:
+        outcome: HttpResponse | _AttemptFailed,
+    ) -> float | None:
+        """Seconds to wait before the next attempt, or ``None`` when there is none."""
         if attempt >= self.retry.max_attempts:
-            return False
-        if not self.retry.may_resend(request.method, status=status, reached_server=reached_server):
-            return False
+            return None
+        if isinstance(outcome, _AttemptFailed):
+            if not outcome.error.retryable:
+                return None
+            reached, retry_after = outcome.reached_server, None
+        else:
+            reached, retry_after = True, outcome.retry_after
+        if not self.retry.may_resend(
+            idempotent=call.request.resend_safe, status=status, reached_server=reached
+        ):
+            return None
         if retry_after is not None and retry_after > self.retry.max_retry_after:
-            return False
-        return time.monotonic() - started < self.retry.deadline
+            return None
+        wait = self.retry.backoff(attempt, retry_after)
+        return wait if wait + self._shortest_attempt < call.remaining() else None
 
-    def _capped(self, delay: float, started: float) -> float:
-        remaining = self.retry.deadline - (time.monotonic() - started)
-        return max(0.0, min(delay, remaining))
+    @property
+    def _shortest_attempt(self) -> float:
+        """Seconds an attempt needs at least; with less of the deadline left none is started."""
+        return min(1.0, self.settings.timeout, self.retry.deadline) / 2
 
-    async def _attempt(
-        self,
-        session: aiohttp.ClientSession,
-        request: HttpRequest,
-        key: ApiKey,
-        extra_headers: dict[str, str] | None,
-        attempt: int,
-    ) -> HttpResponse:
+    async def _attempt(self, call: _Call, attempt: int) -> HttpResponse:
+        permit = await self._permit(call)
+        progress = SimpleNamespace(headers_sent=None)
+        try:
+            return await self._exchange(call, attempt, progress)
+        finally:
+            if permit is not None:
+                permit.release(sent=progress.headers_sent is not False)
+
+    async def _permit(self, call: _Call) -> Permit | None:
+        """A place under the rate limit, waited for no longer than the call's deadline."""
+        if call.limiter is None:
+            return None
+        permit: Permit | None = None
+        try:
+            async with asyncio.timeout(call.remaining()):
+                permit = await call.limiter.acquire()
+        except TimeoutError:
+            pass
+        if permit is not None and call.remaining() >= self._shortest_attempt:
+            return permit
+        if permit is not None:
+            permit.release(sent=False)
+        error = RequestTimeoutError(
+            f"{call.request.tool_name} was not sent: waiting for its turn under the rate limit "
+            f"took the call's deadline of {self.retry.deadline:g} seconds. Nothing reached "
+            "the server; call again when fewer calls are running.",
+            details={"waited_for": "rate_limit"},
+        )
+        raise _AttemptFailed(error, reached_server=False)
+
+    async def _exchange(self, call: _Call, attempt: int, progress: SimpleNamespace) -> HttpResponse:
+        request, key = call.request, call.key
         headers = {"Authorization": f"Bearer {key.reveal()}"}
-        if extra_headers:
-            headers.update(extra_headers)
+        if call.headers:
+            headers.update(call.headers)
         body = request.body_bytes()
         if body is not None:
             headers["Content-Type"] = "application/json"
-        progress = SimpleNamespace(headers_sent=None)
+        limit = min(self.settings.timeout, call.remaining())
         timeout = aiohttp.ClientTimeout(
-            total=self.settings.timeout, sock_connect=self.settings.connect_timeout
+            total=limit, sock_connect=min(self.settings.connect_timeout, limit)
         )
         logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
         began = time.monotonic()
         try:
-            async with session.request(
+            async with call.session.request(
                 request.method,
                 URL(request.url, encoded=True),
                 params=request.query or None,
@@ -236,7 +272,10 @@ class HttpCaller:
             raise
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             reached = _reached_server(progress.headers_sent, exc)
-            error = _failure_error(exc, request, key, self.settings)
+            cut_short = limit < self.settings.timeout
+            error = _failure_error(
+                exc, request, key, self.retry.deadline if cut_short else limit, cut_short
+            )
             logger.debug(
                 "%s %s failed after %.3fs: %s (reached server: %s)",
                 request.method,
@@ -274,19 +313,61 @@ def _reached_server(headers_sent: bool | None, exc: BaseException) -> bool:
     return not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
 
 
+_NOT_RETRYABLE = (
+    aiohttp.InvalidURL,
+    aiohttp.ClientConnectorCertificateError,
+    aiohttp.ClientSSLError,
+)
+"""Failures that the same request would meet again."""
+
+
 def _failure_error(
-    exc: BaseException, request: HttpRequest, key: ApiKey, settings: HttpSettings
+    exc: BaseException, request: HttpRequest, key: ApiKey, seconds: float, by_deadline: bool
 ) -> ToolError:
+    """The error of an attempt that got no answer: a timeout after ``seconds`` (the call's
+    deadline when ``by_deadline``), or a network failure."""
     detail = key.redact(str(exc) or type(exc).__name__)
     details: dict[str, Any] = {"exception": type(exc).__name__}
     if isinstance(exc, TimeoutError):
+        within = (
+            f"before the call's deadline ({seconds:g} seconds, retries included)"
+            if by_deadline
+            else f"within {seconds:g} seconds"
+        )
         return RequestTimeoutError(
-            f"{request.tool_name} got no answer within {settings.timeout:g} seconds. "
+            f"{request.tool_name} got no answer {within}. "
             "The service may be slow or unreachable; try again later.",
             details=details,
         )
     return NetworkError(
         f"{request.tool_name} could not reach {URL(request.url).host}: {detail}. "
         "Check the network and the base URL; try again later.",
+        retryable=not isinstance(exc, _NOT_RETRYABLE),
         details=details,
     )
+
+
+class _Call:
+    """One call being sent: what, as whom, through which limiter, and until when."""
+
+    __slots__ = ("_ends", "headers", "key", "limiter", "request", "session")
+
+    def __init__(
+        self,
+        session: aiohttp.ClientSession,
+        request: HttpRequest,
+        key: ApiKey,
+        headers: dict[str, str] | None,
+        limiter: SlidingWindowLimiter | None,
+        deadline: float,
+    ) -> None:
+        self.session = session
+        self.request = request
+        self.key = key
+        self.headers = headers
+        self.limiter = limiter
+        self._ends = time.monotonic() + deadline
+
+    def remaining(self) -> float:
+        """Seconds left of the call's deadline (0 when spent)."""
+        return max(0.0, self._ends - time.monotonic())

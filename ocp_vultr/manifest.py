@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from .manifest_error import ManifestError
-from .manifest_specs import check_specs, completion_spec, page_spec, wait_spec
+from .manifest_specs import check_specs, completion_spec, page_spec, recovery_spec, wait_spec
 from .schema_files import SchemaFolder
 from .tool import Location, Placement, ResponseSpec, Tool, ToolHints, title_from_name
 from .validation import SchemaValidator
@@ -151,6 +151,7 @@ def _build_tool(
         wait=wait,
         pagination=page_spec(entry),
         completion=completion_spec(entry),
+        recovery=recovery_spec(entry),
     )
 
 

@@ -1,4 +1,4 @@
-"""The manifest's declarations of generic behaviour: waits, paging and completion.
+"""The manifest's declarations of generic behaviour: waits, paging, completion and recovery.
 
 Each is read into an immutable spec on its tool (see :mod:`ocp_vultr.tool`), then checked
 against the tools it names once all of them are loaded, so a typo fails at load time with the
@@ -13,6 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .manifest_error import ManifestError
+from .recovery_spec import RecoverySpec
 from .tool import CompletionSpec, PageSpec, Tool, WaitSpec
 
 HTTP_ONLY_FIELDS = ("operation_id", "method", "path", "arguments", "pagination", "completion")
@@ -66,6 +67,12 @@ def completion_spec(entry: Mapping[str, Any]) -> CompletionSpec | None:
     return CompletionSpec(declared["wait"], MappingProxyType(dict(declared["arguments"])))
 
 
+def recovery_spec(entry: Mapping[str, Any]) -> RecoverySpec | None:
+    """The ``recover`` declaration of a manifest entry, if it has one."""
+    declared = entry.get("recover")
+    return None if declared is None else RecoverySpec.from_manifest(declared)
+
+
 def check_specs(tools: Sequence[Tool], source: Path) -> None:
     """Check every declaration against the tools it names; raise :class:`ManifestError`."""
     by_name = {tool.name: tool for tool in tools}
@@ -77,6 +84,8 @@ def check_specs(tools: Sequence[Tool], source: Path) -> None:
             _check_pagination(tool, tool.pagination, f"{where}.pagination", source)
         if tool.completion is not None:
             _check_completion(tool.completion, by_name, f"{where}.completion", source)
+        if tool.recovery is not None:
+            _check_recovery(tool, tool.recovery, by_name, f"{where}.recover", source)
 
 
 def _properties(schema: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -149,4 +158,31 @@ def _check_completion(
     for name in sorted(_required(schema) - set(spec.arguments) - optional):
         raise ManifestError(
             source, f"{where}.arguments", f"{spec.wait!r} requires {name!r}; map it"
+        )
+
+
+def _check_recovery(
+    tool: Tool, spec: RecoverySpec, by_name: Mapping[str, Tool], where: str, source: Path
+) -> None:
+    lookup = by_name.get(spec.lookup)
+    if lookup is None or lookup is tool:
+        raise ManifestError(
+            source, f"{where}.lookup", f"{spec.lookup!r} is not another tool of this manifest"
+        )
+    if not lookup.hints.read_only or lookup.pagination is None:
+        raise ManifestError(
+            source,
+            f"{where}.lookup",
+            f"{spec.lookup!r} must be a read-only list tool that declares pagination",
+        )
+    for name in sorted(set(spec.arguments) - set(lookup.placements)):
+        raise ManifestError(
+            source, f"{where}.arguments", f"{name!r} is not an argument of {lookup.name}"
+        )
+    for name in spec.call_arguments_used():
+        if name not in tool.placements:
+            raise ManifestError(source, where, f"{name!r} is not an argument of {tool.name}")
+    if all(response.validator is None for response in tool.responses.values()):
+        raise ManifestError(
+            source, where, "the tool has no success answer with a schema to recover"
         )

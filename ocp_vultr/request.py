@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from .retry import IDEMPOTENT_METHODS
 from .tool import Location, Tool
 
 
@@ -21,6 +22,15 @@ class HttpRequest:
     body: dict[str, Any] | None = None
     tool_name: str = ""
     headers: tuple[tuple[str, str], ...] = field(default=())
+    idempotent: bool | None = None
+    """Whether sending it twice has the effect of sending it once (``None``: by its method)."""
+
+    @property
+    def resend_safe(self) -> bool:
+        """Whether a repeat of this request after an unclear failure cannot cause a duplicate."""
+        if self.idempotent is None:
+            return self.method.upper() in IDEMPOTENT_METHODS
+        return self.idempotent
 
     @property
     def full_url(self) -> str:
@@ -68,4 +78,5 @@ def build_request(tool: Tool, arguments: Mapping[str, Any], base_url: str) -> Ht
         query=tuple(query),
         body=body if has_body else None,
         tool_name=tool.name,
+        idempotent=tool.hints.idempotent,
     )

@@ -4,10 +4,12 @@ A :class:`Tool` is built from a manifest entry and never changes. It knows its a
 schema (compiled once), where each argument goes in the request, and the schema of each
 success response. It has no behaviour of its own: every tool runs through the same dispatcher.
 
-Three optional declarations give tools generic behaviour without Python of their own:
+Four optional declarations give tools generic behaviour without Python of their own:
 :class:`WaitSpec` (a tool that polls another until a field reaches a value; it has no HTTP
-operation itself), :class:`PageSpec` (how a list tool pages) and :class:`CompletionSpec` (which
-wait tool follows an operation that finishes later, and which of its answer's fields to pass).
+operation itself), :class:`PageSpec` (how a list tool pages), :class:`CompletionSpec` (which
+wait tool follows an operation that finishes later, and which of its answer's fields to pass)
+and :class:`~ocp_vultr.recovery_spec.RecoverySpec` (how to find out whether a call whose
+answer was lost took effect).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
+from .recovery_spec import RecoverySpec
 from .validation import SchemaValidator
 
 
@@ -114,6 +117,8 @@ class Tool:
     wait: WaitSpec | None = None
     pagination: PageSpec | None = None
     completion: CompletionSpec | None = None
+    recovery: RecoverySpec | None = None
+    """How a lost answer is looked for, when the manifest declares it (``recover:``)."""
 
     @property
     def has_http_operation(self) -> bool:

@@ -108,6 +108,27 @@ class SchemaValidator:
         return sorted(out, key=lambda v: (v.path, v.keyword))
 
 
+def text_violations(value: Any, path: str = "$") -> list[Violation]:
+    """Strings (and object keys) in ``value`` that cannot be sent: lone UTF-16 surrogates,
+    which JSON decoders let through but UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            bad = value[exc.start : exc.end].encode("unicode_escape").decode()
+            message = f"contains {bad}, a lone surrogate that is not valid Unicode text"
+            return [Violation(path, message + "; send valid UTF-8 text", "text")]
+        return []
+    if isinstance(value, Mapping):
+        out = [v for key in value for v in text_violations(str(key), path)]
+        for key, item in value.items():
+            out += text_violations(item, _child_path(path, str(key)))
+        return out
+    if isinstance(value, list | tuple):
+        return [v for i, item in enumerate(value) for v in text_violations(item, f"{path}[{i}]")]
+    return []
+
+
 def _child_path(parent: str, key: str) -> str:
     if key.isidentifier():
         return f"{parent}.{key}"

@@ -31,7 +31,8 @@ async def test_create_that_times_out_is_outcome_unknown_and_sent_once(
     assert result.error.code == "outcome_unknown"
     assert result.error.details["cause"] == "timeout"
     assert result.error.details["reached_server"] is True
-    assert "no answer within 0.3 seconds" in result.error.message
+    assert "the request was sent but no answer came in time" in result.error.message
+    assert "Do not call createSnapshot again yet" in result.error.message
     assert result.error.retryable is False
 
 

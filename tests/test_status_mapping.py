@@ -15,6 +15,7 @@ from .recording_server import CANARY_KEY, SNAPSHOT
 
 BASE = "https://api.vultr.com/v2"
 SNAPSHOTS = f"{BASE}/snapshots"
+LOOKUP = re.compile(r"^https://api\.vultr\.com/v2/snapshots\?.*description=d.*$")
 MINI = Path(__file__).parent / "fixtures" / "mini" / "manifest.yaml"
 THING = re.compile(r"^https://api\.example\.test/v1/things/.*$")
 
@@ -34,10 +35,11 @@ async def agent() -> AsyncIterator[OCPAgent]:
         yield agent
 
 
-def requests_sent(mocked: aioresponses) -> int:
+def requests_sent(mocked: aioresponses, method: str | None = None) -> int:
     count = 0
-    for calls in (mocked.requests or {}).values():
-        count += len(calls)
+    for (verb, _url), calls in (mocked.requests or {}).items():
+        if method is None or verb == method:
+            count += len(calls)
     return count
 
 
@@ -148,8 +150,10 @@ async def test_5xx_on_create_is_outcome_unknown_and_never_resent(
         else:
             mocked.post(SNAPSHOTS, status=status, payload=body)
         mocked.post(SNAPSHOTS, status=201, payload={"snapshot": SNAPSHOT})
+        mocked.get(LOOKUP, payload={"snapshots": [], "meta": {"total": 0, "links": {"next": ""}}})
         result = await create(agent)
-        assert requests_sent(mocked) == 1
+        assert requests_sent(mocked, "POST") == 1
+        assert requests_sent(mocked, "GET") == 1  # the lookup for a snapshot it may have made
     assert result.error is not None
     assert result.error.code == "outcome_unknown"
     assert result.error.status == status
