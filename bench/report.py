@@ -44,7 +44,9 @@ def table(results: dict[str, Any]) -> str:
         ("measure", "plugin", "baseline", "ratio", "target", "holds"),
     ]
 
-    def add(label: str, a: float, b: float, ratio: float, target: str = "", fmt: str = ",.0f"):
+    def add(
+        label: str, a: float, b: float, ratio: float, target: str = "", fmt: str = ",.0f"
+    ) -> None:
         name = target
         bound = targets[name]["bound"] if name else ""
         holds = _verdict(targets[name]["holds"]) if name else ""

@@ -39,16 +39,20 @@ class Settings:
     concurrent_calls: int
     warmup_calls: int
     validation_loops: int
+    validation_repetitions: int
     cold_start_repetitions: int
 
 
 FULL = Settings(
-    repetitions=7,
-    sequential_calls=1500,
-    concurrent_calls=3000,
+    # Many short runs rather than a few long ones: on a shared machine the load changes
+    # from second to second, and adjacent short runs of the sides see the same load.
+    repetitions=15,
+    sequential_calls=400,
+    concurrent_calls=1000,
     warmup_calls=300,
-    validation_loops=20_000,
-    cold_start_repetitions=7,
+    validation_loops=5000,
+    validation_repetitions=7,
+    cold_start_repetitions=9,
 )
 SMOKE = Settings(
     repetitions=2,
@@ -56,6 +60,7 @@ SMOKE = Settings(
     concurrent_calls=64,
     warmup_calls=10,
     validation_loops=50,
+    validation_repetitions=2,
     cold_start_repetitions=1,
 )
 
@@ -68,6 +73,12 @@ def _summary(comparison: Comparison) -> dict[str, Any]:
         out[f"{side}_cpu_us_per_call"] = median([r.cpu_us_per_call for r in side_runs])
     out["ratio"] = paired_ratio(
         [r.calls_per_second for r in runs["plugin"]], [r.calls_per_second for r in runs["bare"]]
+    )
+    out["overhead_us_per_call"] = median(
+        [
+            1e6 / p.calls_per_second - 1e6 / b.calls_per_second
+            for p, b in zip(runs["plugin"], runs["bare"], strict=True)
+        ]
     )
     out["runs_calls_per_s"] = {
         side: [round(r.calls_per_second, 1) for r in side_runs] for side, side_runs in runs.items()
@@ -150,7 +161,9 @@ def run(settings: Settings, *, smoke: bool, command: str) -> dict[str, Any]:
         "environment": _environment(),
         "settings": {**asdict(settings), "in_flight": IN_FLIGHT},
         "throughput": asyncio.run(_throughput(settings)),
-        "validation": validation_cost.measure(settings.validation_loops, settings.repetitions),
+        "validation": validation_cost.measure(
+            settings.validation_loops, settings.validation_repetitions
+        ),
         "cold_start": cold,
         "memory": memory,
     }
