@@ -18,10 +18,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextmanager
-def running_server(start_timeout: float = 15.0) -> Iterator[str]:
+def running_server(delay_ms: float = 0.0, start_timeout: float = 15.0) -> Iterator[str]:
     """Start ``bench/server.py`` in its own process; yield its base URL (``…/v2``)."""
     process = subprocess.Popen(
-        [sys.executable, str(SERVER_SCRIPT)],
+        [sys.executable, str(SERVER_SCRIPT), "--delay-ms", str(delay_ms)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,

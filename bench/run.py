@@ -41,6 +41,7 @@ class Settings:
     validation_loops: int
     validation_repetitions: int
     cold_start_repetitions: int
+    server_delay_ms: float = 0.0
 
 
 FULL = Settings(
@@ -87,7 +88,7 @@ def _summary(comparison: Comparison) -> dict[str, Any]:
 
 
 async def _throughput(settings: Settings) -> dict[str, Any]:
-    with processes.running_server() as base_url:
+    with processes.running_server(settings.server_delay_ms) as base_url:
         sequential = await compare(
             base_url,
             repetitions=settings.repetitions,
@@ -177,10 +178,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="few iterations, no judgement")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to write the JSON")
     parser.add_argument("--repetitions", type=int, help="override the number of repetitions")
+    parser.add_argument(
+        "--server-delay-ms",
+        type=float,
+        default=0.0,
+        help="the server answers this much later, like a network round trip (default 0)",
+    )
     args = parser.parse_args(argv)
     settings = SMOKE if args.smoke else FULL
     if args.repetitions:
         settings = replace(settings, repetitions=args.repetitions)
+    settings = replace(settings, server_delay_ms=args.server_delay_ms)
     command = " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])])
     results = run(settings, smoke=args.smoke, command=command)
     args.out.parent.mkdir(parents=True, exist_ok=True)

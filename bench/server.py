@@ -6,11 +6,13 @@ description, as Vultr does. Anything else gets a Vultr-style error body: a wrong
 missing bearer token 401, a body without ``instance_id`` 400. It is a raw asyncio protocol
 (HTTP/1.1, keep-alive, ``Content-Length`` bodies) so that the server costs as little as
 possible and the client side, which the benchmark compares, dominates the time.
+``--delay-ms`` holds every answer back that long, as a network round trip would.
 It stops on SIGTERM, SIGINT or when its standard input closes.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -71,7 +73,8 @@ def answer(method: bytes, path: bytes, headers: dict[bytes, bytes], body: bytes)
 class _HttpProtocol(asyncio.Protocol):
     """HTTP/1.1 with keep-alive: one request at a time per connection, as aiohttp sends them."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
+        self._delay = delay
         self._buffer = bytearray()
         self._transport: asyncio.Transport | None = None
 
@@ -107,18 +110,26 @@ class _HttpProtocol(asyncio.Protocol):
         body = bytes(self._buffer[end + len(_HEAD_END) : total])
         del self._buffer[:total]
         assert self._transport is not None
-        self._transport.write(answer(method, path, headers, body))
+        response = answer(method, path, headers, body)
+        if self._delay > 0:
+            asyncio.get_running_loop().call_later(self._delay, self._write, response)
+        else:
+            self._transport.write(response)
         return True
+
+    def _write(self, response: bytes) -> None:
+        if self._transport is not None and not self._transport.is_closing():
+            self._transport.write(response)
 
     def _close(self) -> None:
         if self._transport is not None:
             self._transport.close()
 
 
-async def serve() -> None:
-    """Serve until a stop signal or the end of standard input."""
+async def serve(delay: float = 0.0) -> None:
+    """Serve until a stop signal or the end of standard input; answer ``delay`` s late."""
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(_HttpProtocol, "127.0.0.1", 0, backlog=256)
+    server = await loop.create_server(lambda: _HttpProtocol(delay), "127.0.0.1", 0, backlog=256)
     port = server.sockets[0].getsockname()[1]
     print(f"PORT {port}", flush=True)
     stop = asyncio.Event()
@@ -131,4 +142,6 @@ async def serve() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve())
+    parser = argparse.ArgumentParser(description="the benchmark's Vultr-shaped server")
+    parser.add_argument("--delay-ms", type=float, default=0.0, help="answer this much later")
+    asyncio.run(serve(parser.parse_args().delay_ms / 1000))
