@@ -46,16 +46,16 @@ def running_server(delay_ms: float = 0.0, start_timeout: float = 15.0) -> Iterat
 
 _CHILD = """\
 import json, resource, time
-started = time.perf_counter()
+started, cpu_started = time.perf_counter(), time.process_time()
 {body}
-seconds = time.perf_counter() - started
+seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
 try:
     with open("/proc/self/status") as status:
         hwm = [line for line in status if line.startswith("VmHWM:")]
     peak = int(hwm[0].split()[1])
 except (OSError, IndexError):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({{"seconds": seconds, "peak_rss_kib": peak}}))
+print(json.dumps({{"seconds": seconds, "cpu_seconds": cpu_seconds, "peak_rss_kib": peak}}))
 """
 """A fresh process's own timing and peak memory.
 
@@ -80,6 +80,7 @@ def cold_start(side: str, timeout: float = 60.0) -> dict[str, Any]:
     """Run one fresh interpreter for ``side``.
 
     Returns ``seconds`` (the import and registration, timed inside the child),
+    ``cpu_seconds`` (the CPU time of the same span: less sensitive to a busy machine),
     ``process_seconds`` (start to exit, timed here) and ``peak_rss_kib`` (the child's
     ``ru_maxrss``, in KiB on Linux).
     """

@@ -82,6 +82,12 @@ def table(results: dict[str, Any]) -> str:
         "cold_start",
     )
     add(
+        "cold start CPU ms (import+register)",
+        cs["plugin_cpu_s"] * 1e3,
+        cs["aiohttp_cpu_s"] * 1e3,
+        cs["cpu_ratio"],
+    )
+    add(
         "cold start ms (whole process)",
         cs["plugin_process_s"] * 1e3,
         cs["aiohttp_process_s"] * 1e3,

@@ -53,7 +53,7 @@ FULL = Settings(
     warmup_calls=300,
     validation_loops=5000,
     validation_repetitions=7,
-    cold_start_repetitions=9,
+    cold_start_repetitions=15,
 )
 SMOKE = Settings(
     repetitions=2,
@@ -122,6 +122,11 @@ def _cold_start(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
         "plugin_s": median(values("plugin", "seconds")),
         "aiohttp_s": median(values("aiohttp", "seconds")),
         "ratio": paired_ratio(values("plugin", "seconds"), values("aiohttp", "seconds")),
+        "plugin_cpu_s": median(values("plugin", "cpu_seconds")),
+        "aiohttp_cpu_s": median(values("aiohttp", "cpu_seconds")),
+        "cpu_ratio": paired_ratio(
+            values("plugin", "cpu_seconds"), values("aiohttp", "cpu_seconds")
+        ),
         "plugin_process_s": median(values("plugin", "process_seconds")),
         "aiohttp_process_s": median(values("aiohttp", "process_seconds")),
         "process_ratio": paired_ratio(

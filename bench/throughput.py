@@ -100,7 +100,6 @@ async def timed_run(call: Call, calls: int, in_flight: int) -> Run:
             remaining -= 1
             await call()
 
-    gc.collect()
     cpu, wall = time.process_time(), time.perf_counter()
     async with asyncio.TaskGroup() as group:
         for _ in range(min(in_flight, calls)):
@@ -142,6 +141,7 @@ async def compare(
         for repetition in range(repetitions):
             shift = repetition % len(SIDES)
             for side in SIDES[shift:] + SIDES[:shift]:
+                gc.collect()  # no run pays for the garbage of the one before
                 run = await timed_run(calls_of[side], calls, in_flight)
                 comparison.runs[side].append(run)
     return comparison
