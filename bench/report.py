@@ -118,6 +118,9 @@ def table(results: dict[str, Any]) -> str:
     ]
     lines.insert(1, "-" * len(lines[0]))
     notes = [
+        "ratio: median over the repetitions of plugin/baseline in adjacent runs. Best runs "
+        f"(least disturbed) alone: {seq['best_ratio']:.2f} sequential, "
+        f"{conc['best_ratio']:.2f} in flight.",
         "baseline: bare aiohttp ClientSession.post (throughput, CPU), a process that only "
         "imports aiohttp (cold start, RSS), plain jsonschema (validation).",
         f"bare aiohttp with a headers-sent TraceConfig: {seq['bare_traced_calls_per_s']:,.0f} "

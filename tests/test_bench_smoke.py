@@ -16,6 +16,7 @@ THROUGHPUT_KEYS = [
     "in_flight",
     *(f"{side}_{what}" for side in SIDES for what in ("calls_per_s", "cpu_us_per_call")),
     "ratio",
+    "best_ratio",
 ]
 POSITIVE = {
     "validation": ["arguments_us", "response_us", "total_us", "jsonschema_total_us"],

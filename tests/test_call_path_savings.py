@@ -1,9 +1,9 @@
 """The call-path savings of issue 6 keep the behaviour they replace.
 
-Real HTTP on 127.0.0.1: the body sent is byte for byte what it was, the answer limit still
-holds whether the answer declares its length, streams it in chunks or compresses it, the
-per-attempt timeout still applies on every call, and the manifest loads the same with
-libyaml as without it.
+Real HTTP on 127.0.0.1: the body sent is byte for byte what it was, answers are read whole
+and the answer limit holds whether the answer declares its length, streams it in chunks or
+compresses it, the per-attempt timeout (now built once per agent) still applies on every
+call, and the manifest loads the same with libyaml as without it.
 """
 
 from __future__ import annotations
