@@ -22,6 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import ocp_vultr
+
 from . import processes, report, validation_cost
 from .stats import median, paired_ratio
 from .throughput import Comparison, compare
@@ -147,9 +149,12 @@ def _cold_start(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _environment() -> dict[str, Any]:
-    versions = {
-        name: metadata.version(name) for name in ("ocp-vultr", "aiohttp", "jsonschema", "PyYAML")
-    }
+    versions = {"ocp-vultr": ocp_vultr.__version__}
+    for name in ("aiohttp", "jsonschema", "PyYAML"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "unknown"
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),

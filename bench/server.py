@@ -103,7 +103,11 @@ class _HttpProtocol(asyncio.Protocol):
         for line in lines[1:]:
             name, _, value = line.partition(b":")
             headers[name.strip().lower()] = value.strip()
-        length = int(headers.get(b"content-length", b"0") or 0)
+        try:
+            length = int(headers.get(b"content-length", b"0") or 0)
+        except ValueError:
+            self._close()
+            return False
         total = end + len(_HEAD_END) + length
         if len(self._buffer) < total:
             return False

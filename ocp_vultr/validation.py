@@ -87,7 +87,10 @@ class SchemaValidator:
         self.schema = schema
         # No format checker: "format" is an annotation, which fast_check relies on.
         self._validator = Draft202012Validator(schema, registry=_NO_REMOTE_REFS)
-        self._fast: Check | None = compile_check(schema)
+        try:
+            self._fast: Check | None = compile_check(schema)
+        except RecursionError:  # a schema nested beyond reason (or a cyclic dict): no fast path
+            self._fast = None
 
     def _certainly_valid(self, value: Any) -> bool:
         if self._fast is None:

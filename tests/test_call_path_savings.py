@@ -82,8 +82,8 @@ async def server() -> AsyncIterator[Server]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    state.base = f"http://127.0.0.1:{port}"
+    host, port = runner.addresses[0][:2]
+    state.base = f"http://{host}:{port}"
     yield state
     await runner.cleanup()
 

@@ -193,3 +193,11 @@ def test_a_value_the_fast_check_chokes_on_goes_to_jsonschema() -> None:
     assert [v.message for v in validator.violations(_NoItems(a=1))] == [
         "must be a string, not integer (1)"
     ]
+
+
+def test_a_cyclic_schema_object_gets_no_fast_path_but_still_validates() -> None:
+    schema: dict[str, Any] = {"type": "object", "properties": {}}
+    schema["properties"]["child"] = schema
+    validator = SchemaValidator(schema)
+    assert validator.violations({"child": {"child": {}}}) == []
+    assert [v.path for v in validator.violations({"child": {"child": 1}})] == ["$.child.child"]
