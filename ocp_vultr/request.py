@@ -11,6 +11,9 @@ from urllib.parse import quote, urlencode
 from .retry import IDEMPOTENT_METHODS
 from .tool import Location, Tool
 
+_BODY_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+"""Reused: ``json.dumps`` with options builds a new encoder on every call."""
+
 
 @dataclass(frozen=True, slots=True)
 class HttpRequest:
@@ -41,7 +44,7 @@ class HttpRequest:
         """The JSON body as sent, or ``None`` when there is none."""
         if self.body is None:
             return None
-        return json.dumps(self.body, separators=(",", ":"), ensure_ascii=False).encode()
+        return _BODY_ENCODER.encode(self.body).encode()
 
 
 def query_value(value: Any) -> str:

@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry
 
+from .fast_check import Check, compile_check
 from .optional_nulls import NullPlan, build_plan
 
 _NO_REMOTE_REFS: Registry[Any] = Registry()
@@ -77,16 +78,33 @@ def short_repr(value: Any, limit: int = 40) -> str:
 
 
 class SchemaValidator:
-    """A JSON Schema compiled once (Draft 2020-12, no remote ``$ref``)."""
+    """A JSON Schema compiled once (Draft 2020-12, no remote ``$ref``).
+
+    A value that :mod:`~ocp_vultr.fast_check` finds certainly valid is accepted without
+    jsonschema; jsonschema decides every other case and phrases its violations.
+    """
 
     def __init__(self, schema: Mapping[str, Any]) -> None:
         self.schema = schema
+        # No format checker: "format" is an annotation, which fast_check relies on.
         self._validator = Draft202012Validator(schema, registry=_NO_REMOTE_REFS)
         self._null_plan: NullPlan | None = None
+        try:
+            self._fast: Check | None = compile_check(schema)
+        except RecursionError:  # a schema nested beyond reason (or a cyclic dict): no fast path
+            self._fast = None
+
+    def _certainly_valid(self, value: Any) -> bool:
+        if self._fast is None:
+            return False
+        try:
+            return self._fast(value)
+        except Exception:  # anything odd (a deep value, a strange type): let jsonschema decide
+            return False
 
     def is_valid(self, value: Any) -> bool:
         """Whether ``value`` matches the schema."""
-        return bool(self._validator.is_valid(value))
+        return self._certainly_valid(value) or bool(self._validator.is_valid(value))
 
     def without_optional_nulls(self, value: Any) -> Any:
         """``value`` without the nulls sent for optional properties that reject null.
@@ -102,6 +120,8 @@ class SchemaValidator:
 
     def violations(self, value: Any) -> list[Violation]:
         """Every way ``value`` breaks the schema, in document order; empty when it matches."""
+        if self._certainly_valid(value):
+            return []
         out: list[Violation] = []
         for error in self._validator.iter_errors(value):
             out.extend(_describe(error))
