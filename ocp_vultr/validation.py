@@ -191,12 +191,21 @@ def _describe(error: ValidationError) -> list[Violation]:
         return [
             Violation(
                 _child_path(path, str(name)),
-                f"unexpected argument {name!r}; remove it (allowed: {allowed_text})",
+                f"unexpected argument {name!r}; {_rename_hint(str(name), allowed)}"
+                f"(allowed: {allowed_text})",
                 keyword,
             )
             for name in extras
         ]
     return [Violation(path, _phrase(keyword, error.validator_value, instance, schema), keyword)]
+
+
+def _rename_hint(name: str, allowed: list[str]) -> str:
+    """``did you mean 'x'? `` for a near-miss of an allowed name, else ``remove it ``."""
+    import difflib  # only on this error path
+
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5)
+    return f"did you mean {close[0]!r}? " if close else "remove it "
 
 
 def _phrase(keyword: str, expected: Any, instance: Any, schema: Mapping[str, Any]) -> str:

@@ -35,6 +35,14 @@ BAD_ARGUMENTS: list[tuple[str, Any, list[tuple[str, str]]]] = [
     ),
     ("a string, not an object", "i-123", [("$", "arguments must be a JSON object")]),
     (
+        "near-miss name",
+        {"instance": "i"},
+        [
+            ("$.instance", "unexpected argument 'instance'; did you mean 'instance_id'?"),
+            ("$.instance_id", "missing required argument 'instance_id'"),
+        ],
+    ),
+    (
         "true where a string goes",
         {"instance_id": "i", "description": True},
         [("$.description", "must be a string, not boolean (true)")],
