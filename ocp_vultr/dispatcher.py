@@ -173,7 +173,7 @@ class Dispatcher:
         until_done: bool,
     ) -> ToolResult:
         started = time.monotonic()
-        started_at = datetime.now(UTC)
+        started_at = time.time()  # as a datetime only if recovery needs it (0.5 µs per call)
         try:
             prepared = self.prepare(name, arguments)
         except ToolError as refused:
@@ -200,7 +200,7 @@ class Dispatcher:
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
             attempts = int(failure.details.get("attempts", attempts))
-            outcome = await self._settle(prepared, failure, started_at)
+            outcome = await self._settle(prepared, failure, datetime.fromtimestamp(started_at, UTC))
             elapsed = time.monotonic() - started
             if isinstance(outcome, Recovered):
                 return outcome.result(name, attempts=attempts, elapsed=elapsed)
@@ -243,7 +243,12 @@ class Dispatcher:
     async def send(self, prepared: PreparedCall, key: ApiKey) -> HttpResponse:
         """Send a prepared call through the shared limiter; a too-large answer is a ToolError."""
         binding = prepared.binding
-        sent = {**self.headers(), **binding.headers} if self.headers else dict(binding.headers)
+        if self.headers is None:
+            sent: Mapping[str, str] = binding.headers
+        elif binding.headers:
+            sent = {**self.headers(), **binding.headers}
+        else:
+            sent = self.headers()  # the caller copies it into each attempt's own headers
         limiter = (
             shared_limiter(binding.base_url, key.fingerprint(), binding.rate_limit)
             if binding.rate_limit

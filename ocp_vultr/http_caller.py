@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -169,7 +170,7 @@ class HttpCaller:
         key: ApiKey,
         *,
         limiter: SlidingWindowLimiter | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> HttpResponse:
         """Send ``request`` with retries; the final answer, or the failure as a ToolError.
 
@@ -281,7 +282,9 @@ class HttpCaller:
             headers["Content-Type"] = "application/json"
         limit = min(self.settings.timeout, call.remaining())
         timeout = self._timeout_for(limit)
-        logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
         began = time.monotonic()
         try:
             async with call.session.request(
@@ -314,9 +317,14 @@ class HttpCaller:
                 reached,
             )
             raise _AttemptFailed(error, reached) from None
-        logger.debug(
-            "%s %s -> %d in %.3fs", request.method, request.url, status, time.monotonic() - began
-        )
+        if debug:
+            logger.debug(
+                "%s %s -> %d in %.3fs",
+                request.method,
+                request.url,
+                status,
+                time.monotonic() - began,
+            )
         return HttpResponse(status, content_type, data, retry_after, attempt)
 
     async def _read_limited(self, resp: aiohttp.ClientResponse) -> bytes:
@@ -386,7 +394,7 @@ class _Call:
         session: aiohttp.ClientSession,
         request: HttpRequest,
         key: ApiKey,
-        headers: dict[str, str] | None,
+        headers: Mapping[str, str] | None,
         limiter: SlidingWindowLimiter | None,
         deadline: float,
     ) -> None:
