@@ -232,7 +232,7 @@ class HttpCaller:
         return min(1.0, self.settings.timeout, self.retry.deadline) / 2
 
     async def _attempt(self, call: _Call, attempt: int) -> HttpResponse:
-        permit = await self._permit(call)
+        permit = None if call.limiter is None else await self._permit(call, call.limiter)
         progress = _Progress()
         token = _ATTEMPT.set(progress)
         try:
@@ -242,14 +242,12 @@ class HttpCaller:
             if permit is not None:
                 permit.release(sent=progress.opened is not False)
 
-    async def _permit(self, call: _Call) -> Permit | None:
+    async def _permit(self, call: _Call, limiter: SlidingWindowLimiter) -> Permit:
         """A place under the rate limit, waited for no longer than the call's deadline."""
-        if call.limiter is None:
-            return None
         permit: Permit | None = None
         try:
             async with asyncio.timeout(call.remaining()):
-                permit = await call.limiter.acquire()
+                permit = await limiter.acquire()
         except TimeoutError:
             pass
         if permit is not None and call.remaining() >= self._shortest_attempt:
@@ -332,6 +330,9 @@ class HttpCaller:
         declared = resp.content_length
         if declared is not None and declared > limit:
             raise ResponseTooLarge(resp.status, limit)
+        if declared is not None and "Content-Encoding" not in resp.headers:
+            # The parser stops at the declared length, already checked: one read is enough.
+            return await resp.read()
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(64 * 1024):
