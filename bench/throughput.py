@@ -9,9 +9,10 @@ reads and decodes the JSON answer.
   (``OCPAgent(rate_limit=None)``): it measures the plugin, not Vultr's limit.
 - ``bare``: what a developer would write without the plugin: one shared
   :class:`aiohttp.ClientSession`, ``session.post(url, json=…)``, ``await resp.json()``.
-- ``bare_traced``: the bare call on a session with a :class:`aiohttp.TraceConfig` like the
-  plugin's (it learns whether the request headers went out, which decides whether a failed
-  POST may be resent). Not a target: it shows how much of the gap is aiohttp's tracing.
+- ``bare_traced``: the bare call on a session with a :class:`aiohttp.TraceConfig` that learns
+  whether the request headers went out, as the plugin once did to decide whether a failed
+  POST may be resent (it now marks opened connections instead). Not a target: it shows what
+  aiohttp's tracing costs.
 """
 
 from __future__ import annotations

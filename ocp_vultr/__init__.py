@@ -6,6 +6,8 @@
 ...     result = await agent.call_tool("createSnapshot", {"instance_id": "…"})
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
 from .agent import OCPAgent, RegisteredApi
 from .context import AgentContext, CallRecord
@@ -26,12 +28,28 @@ from .errors import (
 )
 from .manifest import ApiSpec, load_manifest
 from .manifest_error import ManifestError
-from .providers import PROVIDERS
 from .result import ToolResult
 from .retry import RetryPolicy
 from .tool import CompletionSpec, PageSpec, Tool, ToolHints, WaitSpec
-from .tool_calls import AnsweredCall
 from .waiting import PollSchedule, WaitProgress
+
+if TYPE_CHECKING:
+    from .providers import PROVIDERS
+    from .tool_calls import AnsweredCall
+
+_LAZY = {"PROVIDERS": "providers", "AnsweredCall": "tool_calls"}
+"""Imported on first use: registering an API and calling tools needs neither (about 6 ms)."""
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PROVIDERS",
@@ -67,3 +85,7 @@ __all__ = [
     "__version__",
     "load_manifest",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

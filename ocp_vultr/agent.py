@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Collection, Generator, Iterable, Mapp
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from .context import DEFAULT_HISTORY_SIZE, AgentContext
@@ -18,14 +18,14 @@ from .http_caller import HttpCaller, HttpSettings
 from .json_pointer import resolve
 from .manifest import ApiSpec, bundled_manifest_path, load_manifest
 from .ocp_headers import ContextHeaders
-from .paging import paginate
-from .providers import export_tools, select_tools
 from .result import ToolResult
 from .retry import RetryPolicy
 from .secret import ApiKey
 from .tool import Tool
-from .tool_calls import AnsweredCall, Refusal, answer, only
 from .waiting import PollSchedule, ProgressCallback
+
+if TYPE_CHECKING:  # imported where used: a cold start needs neither (about 6 ms)
+    from .tool_calls import AnsweredCall, Refusal
 
 BUNDLED_APIS = ("vultr",)
 
@@ -257,6 +257,8 @@ class OCPAgent:
         order), ``read_only`` keeps only tools that change nothing, ``strict`` (OpenAI only)
         asks for strict schemas.
         """
+        from .providers import export_tools, select_tools
+
         tools = select_tools(self.list_tools(), names, read_only=read_only)
         return export_tools(tools, provider, strict=strict)
 
@@ -322,6 +324,8 @@ class OCPAgent:
         ``refuse(name)`` may return the error that turns a call down before it is sent;
         ``on_progress`` hears of every look of a wait tool.
         """
+        from .tool_calls import answer, only
+
         self._check_ready()
         if tools is not None and refuse is None:
             refuse = only(tools)
@@ -421,6 +425,8 @@ class OCPAgent:
         tool = self._dispatcher.get(name)
         if tool is None:
             raise ValueError(f"no tool named {name!r} is registered")
+        from .paging import paginate
+
         return paginate(self._dispatcher.call, tool, arguments, page_size=page_size)
 
     def iter_snapshots(

@@ -8,14 +8,13 @@ and network failures come back inside the result; they are never raised.
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import (
     AuthFailedError,
@@ -26,7 +25,6 @@ from .errors import (
 )
 from .http_caller import HttpCaller, HttpResponse, ResponseTooLarge
 from .rate_limit import shared_limiter
-from .recovery import Recovered, resolve_outcome
 from .request import HttpRequest, build_request
 from .result import ToolResult
 from .secret import ApiKey
@@ -34,6 +32,9 @@ from .status_errors import error_for_status, truncate
 from .tool import Tool
 from .validation import Violation, text_violations
 from .waiting import PollSchedule, ProgressCallback, poll_arguments, run_wait
+
+if TYPE_CHECKING:  # imported on the first failure that needs it: a cold start does not
+    from .recovery import Recovered
 
 logger = logging.getLogger("ocp_vultr.dispatcher")
 
@@ -173,7 +174,7 @@ class Dispatcher:
         until_done: bool,
     ) -> ToolResult:
         started = time.monotonic()
-        started_at = datetime.now(UTC)
+        started_at = time.time()  # as a datetime only if recovery needs it (0.5 µs per call)
         try:
             prepared = self.prepare(name, arguments)
         except ToolError as refused:
@@ -200,9 +201,9 @@ class Dispatcher:
             data = _checked_body(prepared.tool, response)
         except ToolError as failure:
             attempts = int(failure.details.get("attempts", attempts))
-            outcome = await self._settle(prepared, failure, started_at)
+            outcome = await self._settle(prepared, failure, datetime.fromtimestamp(started_at, UTC))
             elapsed = time.monotonic() - started
-            if isinstance(outcome, Recovered):
+            if not isinstance(outcome, ToolError):  # Recovered
                 return outcome.result(name, attempts=attempts, elapsed=elapsed)
             error = _redacted(outcome, binding.key)
             return ToolResult(
@@ -229,6 +230,8 @@ class Dispatcher:
         looking for its effect found (see :mod:`ocp_vultr.recovery`)."""
         if not _effect_unconfirmed(prepared, failure):
             return failure
+        from .recovery import Recovered, resolve_outcome
+
         outcome = await resolve_outcome(
             prepared.tool, prepared.arguments, started_at, failure, self.call, self.get
         )
@@ -243,7 +246,12 @@ class Dispatcher:
     async def send(self, prepared: PreparedCall, key: ApiKey) -> HttpResponse:
         """Send a prepared call through the shared limiter; a too-large answer is a ToolError."""
         binding = prepared.binding
-        sent = {**self.headers(), **binding.headers} if self.headers else dict(binding.headers)
+        if self.headers is None:
+            sent: Mapping[str, str] = binding.headers
+        elif binding.headers:
+            sent = {**self.headers(), **binding.headers}
+        else:
+            sent = self.headers()  # the caller copies it into each attempt's own headers
         limiter = (
             shared_limiter(binding.base_url, key.fingerprint(), binding.rate_limit)
             if binding.rate_limit
@@ -259,6 +267,8 @@ class Dispatcher:
             ) from None
 
     def _unknown_tool(self, name: str) -> UnknownToolError:
+        import difflib
+
         available = list(self._tools)
         close = difflib.get_close_matches(str(name), available, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""

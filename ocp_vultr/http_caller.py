@@ -2,9 +2,9 @@
 
 The caller returns the final HTTP answer (whatever its status) or raises a
 :class:`~ocp_vultr.errors.ToolError` for a request that got no answer. It knows, for every
-failed attempt, whether the request may have reached the server: the request headers having
-been written is the line. A request that never got that far is safe to send again; a POST
-that did is never resent (see :mod:`ocp_vultr.retry`).
+failed attempt, whether the request may have reached the server: a connection having been
+opened (or taken from the pool) for it is the line. A request that never got that far is safe
+to send again; a POST that did is never resent (see :mod:`ocp_vultr.retry`).
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
+from aiohttp.connector import Connection
+from aiohttp.tracing import Trace
 from yarl import URL
 
 from ._version import __version__
@@ -85,22 +87,40 @@ class _AttemptFailed(Exception):
         self.reached_server = reached_server
 
 
-def _headers_sent_marker(value: bool) -> Callable[..., Awaitable[None]]:
-    """A trace callback recording in the request's progress whether its headers were sent."""
+class _Progress:
+    """How far one attempt got: ``opened`` is ``None`` until the connector is asked for a
+    connection, then ``False``, and ``True`` once it has one (it never goes back)."""
 
-    async def mark(session: aiohttp.ClientSession, ctx: SimpleNamespace, params: Any) -> None:
-        progress = ctx.trace_request_ctx
-        if isinstance(progress, SimpleNamespace):
-            progress.headers_sent = value
+    __slots__ = ("opened",)
 
-    return mark
+    def __init__(self) -> None:
+        self.opened: bool | None = None
 
 
-def _trace_config() -> aiohttp.TraceConfig:
-    config = aiohttp.TraceConfig()
-    config.on_request_start.append(_headers_sent_marker(False))
-    config.on_request_headers_sent.append(_headers_sent_marker(True))
-    return config
+_ATTEMPT: ContextVar[_Progress | None] = ContextVar("ocp_vultr_attempt", default=None)
+"""The progress of the attempt running in this task (set around each request)."""
+
+
+class _MarkingConnector(aiohttp.TCPConnector):
+    """A connector that notes in the running attempt's progress when its connection is open.
+
+    Cheaper than a ``TraceConfig`` (which makes aiohttp build trace objects and fire signals
+    for every step of every request): measured +27 µs per call for the trace.
+    """
+
+    async def connect(
+        self,
+        req: aiohttp.ClientRequest,
+        traces: list[Trace],
+        timeout: aiohttp.ClientTimeout,  # noqa: ASYNC109 - aiohttp's signature, overridden
+    ) -> Connection:
+        progress = _ATTEMPT.get()
+        if progress is not None and progress.opened is None:
+            progress.opened = False
+        connection = await super().connect(req, traces, timeout)
+        if progress is not None:
+            progress.opened = True
+        return connection
 
 
 class HttpCaller:
@@ -132,9 +152,8 @@ class HttpCaller:
             raise RuntimeError("this agent is closed; create a new OCPAgent")
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self.settings.max_connections),
+                connector=_MarkingConnector(limit=self.settings.max_connections),
                 headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
-                trace_configs=[_trace_config()],
                 raise_for_status=False,
             )
         return self._session
@@ -151,7 +170,7 @@ class HttpCaller:
         key: ApiKey,
         *,
         limiter: SlidingWindowLimiter | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> HttpResponse:
         """Send ``request`` with retries; the final answer, or the failure as a ToolError.
 
@@ -213,22 +232,22 @@ class HttpCaller:
         return min(1.0, self.settings.timeout, self.retry.deadline) / 2
 
     async def _attempt(self, call: _Call, attempt: int) -> HttpResponse:
-        permit = await self._permit(call)
-        progress = SimpleNamespace(headers_sent=None)
+        permit = None if call.limiter is None else await self._permit(call, call.limiter)
+        progress = _Progress()
+        token = _ATTEMPT.set(progress)
         try:
             return await self._exchange(call, attempt, progress)
         finally:
+            _ATTEMPT.reset(token)
             if permit is not None:
-                permit.release(sent=progress.headers_sent is not False)
+                permit.release(sent=progress.opened is not False)
 
-    async def _permit(self, call: _Call) -> Permit | None:
+    async def _permit(self, call: _Call, limiter: SlidingWindowLimiter) -> Permit:
         """A place under the rate limit, waited for no longer than the call's deadline."""
-        if call.limiter is None:
-            return None
         permit: Permit | None = None
         try:
             async with asyncio.timeout(call.remaining()):
-                permit = await call.limiter.acquire()
+                permit = await limiter.acquire()
         except TimeoutError:
             pass
         if permit is not None and call.remaining() >= self._shortest_attempt:
@@ -251,7 +270,7 @@ class HttpCaller:
             total=limit, sock_connect=min(self.settings.connect_timeout, limit)
         )
 
-    async def _exchange(self, call: _Call, attempt: int, progress: SimpleNamespace) -> HttpResponse:
+    async def _exchange(self, call: _Call, attempt: int, progress: _Progress) -> HttpResponse:
         request, key = call.request, call.key
         headers = {"Authorization": f"Bearer {key.reveal()}"}
         if call.headers:
@@ -261,7 +280,9 @@ class HttpCaller:
             headers["Content-Type"] = "application/json"
         limit = min(self.settings.timeout, call.remaining())
         timeout = self._timeout_for(limit)
-        logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
+        debug = logger.isEnabledFor(logging.DEBUG)
+        if debug:
+            logger.debug("%s %s (attempt %d)", request.method, request.full_url, attempt)
         began = time.monotonic()
         try:
             async with call.session.request(
@@ -271,7 +292,6 @@ class HttpCaller:
                 data=body,
                 headers=headers,
                 timeout=timeout,
-                trace_request_ctx=progress,
                 allow_redirects=False,
             ) as resp:
                 data = await self._read_limited(resp)
@@ -281,7 +301,7 @@ class HttpCaller:
         except ResponseTooLarge:
             raise
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            reached = _reached_server(progress.headers_sent, exc)
+            reached = _reached_server(progress.opened, exc)
             cut_short = limit < self.settings.timeout
             error = _failure_error(
                 exc, request, key, self.retry.deadline if cut_short else limit, cut_short
@@ -295,9 +315,14 @@ class HttpCaller:
                 reached,
             )
             raise _AttemptFailed(error, reached) from None
-        logger.debug(
-            "%s %s -> %d in %.3fs", request.method, request.url, status, time.monotonic() - began
-        )
+        if debug:
+            logger.debug(
+                "%s %s -> %d in %.3fs",
+                request.method,
+                request.url,
+                status,
+                time.monotonic() - began,
+            )
         return HttpResponse(status, content_type, data, retry_after, attempt)
 
     async def _read_limited(self, resp: aiohttp.ClientResponse) -> bytes:
@@ -305,6 +330,9 @@ class HttpCaller:
         declared = resp.content_length
         if declared is not None and declared > limit:
             raise ResponseTooLarge(resp.status, limit)
+        if declared is not None and "Content-Encoding" not in resp.headers:
+            # The parser stops at the declared length, already checked: one read is enough.
+            return await resp.read()
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(64 * 1024):
@@ -315,11 +343,11 @@ class HttpCaller:
         return b"".join(chunks)
 
 
-def _reached_server(headers_sent: bool | None, exc: BaseException) -> bool:
+def _reached_server(opened: bool | None, exc: BaseException) -> bool:
     """Whether a failed request may have reached the server."""
-    if headers_sent is not None:
-        return headers_sent
-    # No trace ran (a mocked session): judge by the exception alone.
+    if opened is not None:
+        return opened
+    # The connector was never asked (a mocked session): judge by the exception alone.
     return not isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError)
 
 
@@ -367,7 +395,7 @@ class _Call:
         session: aiohttp.ClientSession,
         request: HttpRequest,
         key: ApiKey,
-        headers: dict[str, str] | None,
+        headers: Mapping[str, str] | None,
         limiter: SlidingWindowLimiter | None,
         deadline: float,
     ) -> None:

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+_ABSENT = object()
+
 AcceptsNull = Callable[[Mapping[str, Any]], bool]
 """Whether a sub-schema (resolved against its root schema) accepts ``null``."""
 
@@ -42,6 +44,10 @@ class NullPlan:
     def apply(self, value: Any) -> Any:
         """``value`` without the nulls this plan drops (a new object only where one is dropped)."""
         if isinstance(value, Mapping):
+            if not self.properties and not any(
+                value.get(key, _ABSENT) is None for key in self.droppable
+            ):
+                return value  # the common case: no null to drop, nothing inside to look at
             changed = False
             out: dict[str, Any] = {}
             for key, item in value.items():

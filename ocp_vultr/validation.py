@@ -131,6 +131,40 @@ class SchemaValidator:
 def text_violations(value: Any, path: str = "$") -> list[Violation]:
     """Strings (and object keys) in ``value`` that cannot be sent: lone UTF-16 surrogates,
     which JSON decoders let through but UTF-8 cannot encode."""
+    if _certainly_sendable(value):
+        return []
+    return _text_violations(value, path)
+
+
+def _certainly_sendable(value: Any) -> bool:
+    """A fast yes: ``value`` is plain JSON whose every string (keys too) encodes as UTF-8.
+
+    ``False`` only means "not sure"; :func:`_text_violations` then decides (and phrases).
+    """
+    kind = type(value)
+    if kind is str:
+        return value.isascii() or _encodes(value)
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not (key.isascii() or _encodes(key)):
+                return False
+            if not _certainly_sendable(item):
+                return False
+        return True
+    if kind is list:
+        return all(_certainly_sendable(item) for item in value)
+    return value is None or kind is int or kind is float or kind is bool
+
+
+def _encodes(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _text_violations(value: Any, path: str) -> list[Violation]:
     if isinstance(value, str):
         try:
             value.encode("utf-8")
@@ -140,12 +174,12 @@ def text_violations(value: Any, path: str = "$") -> list[Violation]:
             return [Violation(path, message + "; send valid UTF-8 text", "text")]
         return []
     if isinstance(value, Mapping):
-        out = [v for key in value for v in text_violations(str(key), path)]
+        out = [v for key in value for v in _text_violations(str(key), path)]
         for key, item in value.items():
-            out += text_violations(item, _child_path(path, str(key)))
+            out += _text_violations(item, _child_path(path, str(key)))
         return out
     if isinstance(value, list | tuple):
-        return [v for i, item in enumerate(value) for v in text_violations(item, f"{path}[{i}]")]
+        return [v for i, item in enumerate(value) for v in _text_violations(item, f"{path}[{i}]")]
     return []
 
 
