@@ -27,6 +27,7 @@ from .throughput import (
     bare_call,
     headers_trace,
     plugin_call,
+    plugin_headers,
     timed_run,
 )
 
@@ -78,8 +79,8 @@ async def profile(
             agent.register_api("vultr", base_url=base_url, api_key=API_KEY)
             sides: dict[str, Call] = {
                 "plugin": plugin_call(agent),
-                "bare": bare_call(session, base_url),
-                "bare_traced": bare_call(traced, base_url, traced=True),
+                "bare": bare_call(session, base_url, plugin_headers(agent)),
+                "bare_traced": bare_call(traced, base_url, plugin_headers(agent), traced=True),
             }
             profilers = {side: cProfile.Profile() for side in sides}
             for call in sides.values():

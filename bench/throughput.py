@@ -1,8 +1,9 @@
 """Calls per second: ``call_tool("createSnapshot", …)`` against a bare aiohttp POST.
 
-Every side sends the same request to the same local server: ``POST /v2/snapshots`` with
-``Authorization: Bearer …`` and the JSON body ``{"instance_id": …, "description": …}``, and
-reads and decodes the JSON answer.
+Every side sends the same request to the same local server: ``POST /v2/snapshots`` with the
+same headers (``Authorization: Bearer …``, and the ``User-Agent``, ``Accept`` and OCP context
+headers the plugin sends) and the JSON body ``{"instance_id": …, "description": …}``, and reads
+and decodes the JSON answer.
 
 - ``plugin``: the whole tool path (lookup, argument validation, request building, sending,
   response validation, :class:`~ocp_vultr.ToolResult`), with the rate limiter off
@@ -28,6 +29,7 @@ from typing import Any
 import aiohttp
 
 from ocp_vultr import OCPAgent
+from ocp_vultr.http_caller import USER_AGENT
 
 API_KEY = "BENCH0123456789ABCDEFGHIJKLMNOPQRSTU"
 ARGUMENTS: dict[str, Any] = {
@@ -54,10 +56,25 @@ def plugin_call(agent: OCPAgent) -> Call:
     return call
 
 
-def bare_call(session: aiohttp.ClientSession, base_url: str, *, traced: bool = False) -> Call:
+def plugin_headers(agent: OCPAgent) -> dict[str, str]:
+    """The headers the plugin sends with every request, so that the bare side sends them too."""
+    return {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/json",
+        **agent.context_headers(),
+        "Authorization": f"Bearer {API_KEY}",
+    }
+
+
+def bare_call(
+    session: aiohttp.ClientSession,
+    base_url: str,
+    headers: dict[str, str],
+    *,
+    traced: bool = False,
+) -> Call:
     """The same request with nothing but aiohttp, checked to have succeeded."""
     url = f"{base_url}/snapshots"
-    headers = {"Authorization": f"Bearer {API_KEY}"}
 
     async def call() -> None:
         context = SimpleNamespace(headers_sent=None) if traced else None
@@ -134,8 +151,8 @@ async def compare(
         agent.register_api("vultr", base_url=base_url, api_key=API_KEY)
         calls_of = {
             "plugin": plugin_call(agent),
-            "bare": bare_call(session, base_url),
-            "bare_traced": bare_call(traced_session, base_url, traced=True),
+            "bare": bare_call(session, base_url, plugin_headers(agent)),
+            "bare_traced": bare_call(traced_session, base_url, plugin_headers(agent), traced=True),
         }
         for call in calls_of.values():
             await timed_run(call, warmup, in_flight)

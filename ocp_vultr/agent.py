@@ -153,6 +153,10 @@ class OCPAgent:
     def agent_goal(self, value: str | None) -> None:
         self.context.current_goal = value
 
+    def context_headers(self) -> dict[str, str]:
+        """The OCP headers the next request will carry (``OCP-Context-ID``, ``OCP-Agent-Type``…)."""
+        return dict(self._context_headers())
+
     # -- registration -------------------------------------------------------------------
 
     def register_api(

@@ -219,3 +219,13 @@ async def test_ten_thousand_calls_in_one_session(server: RecordingServer) -> Non
     assert latest["session"]["interaction_count"] >= calls - 32
     assert CONTEXT_SCHEMA.is_valid(latest)
     assert max(len(s["history"]) for s in sessions) == SESSION_HISTORY
+
+
+def test_context_headers_show_what_the_next_request_carries() -> None:
+    agent = OCPAgent(agent_type="backup_bot", agent_goal="nightly backups")
+    headers = agent.context_headers()
+    assert headers["OCP-Agent-Type"] == "backup_bot"
+    assert headers["OCP-Current-Goal"] == "nightly backups"
+    assert headers["OCP-Context-ID"] == agent.context.context_id
+    agent.agent_goal = "clean up"
+    assert agent.context_headers()["OCP-Current-Goal"] == "clean up"
