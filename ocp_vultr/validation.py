@@ -242,8 +242,26 @@ def _rename_hint(name: str, allowed: list[str]) -> str:
     return f"did you mean {close[0]!r}? " if close else "remove it "
 
 
+_A_TYPE = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "object": "an object",
+    "array": "an array",
+}
+
+
+def _described_value(value: Any) -> str:
+    """``an integer (42)``, ``a boolean (true)``, ``null``: a value as a model reads it."""
+    kind = json_type_of(value)
+    if kind == "null":
+        return "null"
+    return f"{_A_TYPE.get(kind, kind)} ({short_repr(value)})"
+
+
 def _phrase(keyword: str, expected: Any, instance: Any, schema: Mapping[str, Any]) -> str:
-    got = f"{json_type_of(instance)} ({short_repr(instance)})"
+    got = _described_value(instance)
     if keyword == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         wanted = " or ".join(_JSON_TYPE_NAMES.get(k, str(k)) for k in kinds)

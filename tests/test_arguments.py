@@ -16,7 +16,11 @@ BAD_ARGUMENTS: list[tuple[str, Any, list[tuple[str, str]]]] = [
         {"description": "nightly"},
         [("$.instance_id", "missing required argument 'instance_id' (a string)")],
     ),
-    ("wrong type", {"instance_id": 42}, [("$.instance_id", "must be a string, not integer (42)")]),
+    (
+        "wrong type",
+        {"instance_id": 42},
+        [("$.instance_id", "must be a string, not an integer (42)")],
+    ),
     ("empty string", {"instance_id": ""}, [("$.instance_id", "must not be empty")]),
     (
         "extra key",
@@ -31,7 +35,7 @@ BAD_ARGUMENTS: list[tuple[str, Any, list[tuple[str, str]]]] = [
     (
         "not an object",
         ["instance_id", "i"],
-        [("$", "arguments must be a JSON object of named arguments, not array")],
+        [("$", "arguments must be a JSON object of named arguments, not an array")],
     ),
     ("a string, not an object", "i-123", [("$", "arguments must be a JSON object")]),
     (
@@ -45,7 +49,7 @@ BAD_ARGUMENTS: list[tuple[str, Any, list[tuple[str, str]]]] = [
     (
         "true where a string goes",
         {"instance_id": "i", "description": True},
-        [("$.description", "must be a string, not boolean (true)")],
+        [("$.description", "must be a string, not a boolean (true)")],
     ),
     ("null instance_id", {"instance_id": None}, [("$.instance_id", "must be a string, not null")]),
     (

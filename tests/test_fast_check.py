@@ -192,7 +192,7 @@ def test_a_value_the_fast_check_chokes_on_goes_to_jsonschema() -> None:
     assert validator.violations(_NoItems(a="x")) == []
     assert validator.is_valid(_NoItems(a="x")) is True
     assert [v.message for v in validator.violations(_NoItems(a=1))] == [
-        "must be a string, not integer (1)"
+        "must be a string, not an integer (1)"
     ]
 
 

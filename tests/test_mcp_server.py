@@ -80,7 +80,7 @@ async def test_default_server(sandbox: Sandbox) -> None:
         bad = await session.call_tool("createSnapshot", {"instance_id": 7, "extra": True})
         error = error_of(bad)
         assert error["code"] == "invalid_arguments"
-        assert "$.instance_id: must be a string, not integer (7)" in error["message"]
+        assert "$.instance_id: must be a string, not an integer (7)" in error["message"]
         assert "$.extra: unexpected argument 'extra'" in error["message"]
 
         off = await session.call_tool("deleteSnapshot", {"snapshot_id": snapshot["id"]})

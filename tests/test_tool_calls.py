@@ -89,7 +89,7 @@ async def test_wrong_type_names_the_field_and_what_was_expected(
     call = {"id": "c", "function": {"name": "createSnapshot", "arguments": '{"instance_id": 42}'}}
     error = json.loads((await agent.handle_tool_call(call, provider="openai"))["content"])["error"]
     assert error["message"] == (
-        "Invalid arguments for createSnapshot: $.instance_id: must be a string, not integer "
+        "Invalid arguments for createSnapshot: $.instance_id: must be a string, not an integer "
         "(42). Nothing was sent; fix the arguments and call again."
     )
     assert server.requests == []
