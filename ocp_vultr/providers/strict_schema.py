@@ -33,8 +33,6 @@ KEPT = frozenset(
     }
 )
 """Keywords strict mode accepts and that are kept as they are."""
-STRUCTURAL = frozenset({"properties", "required", "additionalProperties", "items", "anyOf"})
-"""Keywords rewritten recursively."""
 UNSUPPORTED = frozenset(
     {
         "allOf",
